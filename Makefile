@@ -1,0 +1,48 @@
+# thaireport — set-up and everyday commands. `make run` and `make test` work on a fresh
+# Debian 12 machine with Python 3.11: they install the system packages (as root, or via sudo),
+# a virtual environment with pinned versions, then do their job.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng poppler-utils \
+                fonts-thai-tlwg-ttf fonts-noto-core fontconfig
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+OUT ?= out
+
+.PHONY: run test lint bench system venv clean
+
+system: .stamps/system
+.stamps/system:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@mkdir -p .stamps && touch $@
+
+venv: .stamps/venv
+.stamps/venv: pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	@mkdir -p .stamps && touch $@
+
+run: system venv
+	$(BIN)/thaireport extract examples/*.txt examples/*.pdf -o $(OUT) --format jsonl,csv
+	@echo "records written to $(abspath $(OUT))/records.jsonl and $(abspath $(OUT))/records.csv"
+
+test: system venv
+	$(BIN)/pytest -q
+
+lint: venv
+	$(BIN)/ruff check pipeline ocr extract output tests
+	$(BIN)/ruff format --check pipeline ocr extract output tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .stamps out .pytest_cache .mypy_cache .ruff_cache

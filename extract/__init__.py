@@ -1,0 +1,1 @@
+"""thaireport: extract stage."""

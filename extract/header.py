@@ -1,0 +1,93 @@
+"""Match a table's header cells to the six canonical columns of the measure matrix."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+COLUMN_KEYS: tuple[str, ...] = ("measure", "method", "responsible", "period", "result", "outcome")
+
+# Header wordings seen in real reports; spacing and line breaks are removed before matching.
+HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
+    "measure": ("มาตรการ/กิจกรรม", "มาตรการ", "กิจกรรม/โครงการ", "มาตรการ/กิจกรรม/โครงการ"),
+    "method": ("วิธีดำเนินการ", "วิธีการดำเนินการ", "วิธีการดำเนินงาน", "แนวทางการดำเนินการ"),
+    "responsible": ("ผู้รับผิดชอบ", "หน่วยงานที่รับผิดชอบ", "หน่วยงานรับผิดชอบ"),
+    "period": ("ระยะเวลา", "ระยะเวลาดำเนินการ", "ระยะเวลาการดำเนินการ", "ห้วงเวลา"),
+    "result": (
+        "สรุปผลการดำเนินการตามมาตรการ/กิจกรรม",
+        "สรุปผลการดำเนินการ",
+        "ผลการดำเนินการ",
+        "ผลการดำเนินงาน",
+    ),
+    "outcome": (
+        "ผลลัพธ์หรือความสำเร็จของการดำเนินการ",
+        "ผลลัพธ์/ความสำเร็จ",
+        "ผลลัพธ์",
+        "ความสำเร็จของการดำเนินการ",
+    ),
+}
+
+MIN_HEADER_SCORE = 75.0
+_SPACE = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def score_header(text: str, key: str) -> float:
+    """How well a header cell's text names one canonical column (0..100)."""
+    cell = _squash(text)
+    if not cell:
+        return 0.0
+    return max(fuzz.ratio(cell, variant) for variant in HEADER_VARIANTS[key])
+
+
+def match_header(cells: Sequence[str], *, min_score: float = MIN_HEADER_SCORE) -> dict[int, str]:
+    """Map header cell positions to canonical keys; unmatched positions are left out.
+
+    Assignment is greedy by score over all (cell, key) pairs, so "ระยะเวลาดำเนินการ" goes to
+    period even though it also resembles "วิธีดำเนินการ", and each key is used once.
+    """
+    pairs = sorted(
+        (
+            (score_header(text, key), index, key)
+            for index, text in enumerate(cells)
+            for key in COLUMN_KEYS
+        ),
+        reverse=True,
+    )
+    taken_cells: set[int] = set()
+    taken_keys: set[str] = set()
+    mapping: dict[int, str] = {}
+    for score, index, key in pairs:
+        if score < min_score:
+            break
+        if index in taken_cells or key in taken_keys:
+            continue
+        mapping[index] = key
+        taken_cells.add(index)
+        taken_keys.add(key)
+    return dict(sorted(mapping.items()))
+
+
+def header_keys_in(text: str) -> set[str]:
+    """Canonical keys whose header wording appears inside a line of text (for detection)."""
+    squashed = _squash(text)
+    found = set()
+    for key, variants in HEADER_VARIANTS.items():
+        for variant in variants[:2]:
+            # A fragment must carry a good part of the label: "การ" is in every label.
+            if len(squashed) < min(6, len(variant)) or len(squashed) < 0.4 * len(variant):
+                continue
+            if fuzz.partial_ratio(variant, squashed) >= 90:
+                found.add(key)
+                break
+    return found
+
+
+def is_header_row(cells: Sequence[str]) -> bool:
+    """A row is a header when it names at least four of the six columns."""
+    return len(match_header(cells)) >= 4

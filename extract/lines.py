@@ -1,0 +1,129 @@
+"""Visual lines, and the text of a block of lines with wrapped lines told from real ones.
+
+Thai puts no spaces between words, so a line that the cell width wrapped must be joined
+to the next without a space, while a real line end (a list item, a new paragraph) stays
+a newline. The test is geometric: had the next line's first word fitted in the room left
+at the end of this line, the writer would have put it there — so a break before a word
+that would have fitted is a real line end.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from pythainlp.tokenize import word_tokenize
+
+from extract.model import TextLine, Word
+
+# A line that starts a numbered step or a bullet starts on its own line, whatever the room.
+_LIST_START = re.compile(r"^\s*(?:[๐-๙0-9]{1,2}\s*[.)](?![๐-๙0-9])|[-•●○▪■*])")
+
+
+def group_lines(words: Iterable[Word]) -> list[TextLine]:
+    """Group words into visual lines: words overlapping vertically by half their height."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.page, w.box.top, w.box.x0)):
+        for line in reversed(lines[-3:]):
+            ref = line[0]
+            if ref.page != word.page:
+                continue
+            overlap = min(ref.box.bottom, word.box.bottom) - max(ref.box.top, word.box.top)
+            if overlap >= 0.5 * min(ref.box.height, word.box.height):
+                line.append(word)
+                break
+        else:
+            lines.append([word])
+    return [TextLine(tuple(sorted(line, key=lambda w: w.box.x0))) for line in lines]
+
+
+def _spacing_chars(text: str) -> int:
+    return sum(1 for c in text if not unicodedata.category(c).startswith("M"))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True))
+
+
+def _word_at_break(before: str, after: str) -> tuple[str, bool]:
+    """The word that starts where a line broke, and whether the break splits a word.
+
+    The text on both sides is tokenized together, as the writer's line breaker saw it:
+    a token that straddles the break means the writer cut inside a word (which it does
+    only for a word wider than the cell).
+    """
+    if not after:
+        return "", False
+    thai = "\u0e00" <= after[0] <= "\u0e7f" or (before and "\u0e00" <= before[-1] <= "\u0e7f")
+    if not thai:
+        return after.split()[0] if after.split() else "", False
+    position = 0
+    for token in _tokens(before + after):
+        end = position + len(token)
+        if position < len(before) < end:
+            return token, True
+        if position >= len(before):
+            return token, False
+        position = end
+    return "", False
+
+
+def _width_of(prefix: str, lines: Sequence[TextLine]) -> float:
+    """Width of `prefix` laid out over `lines` (it may run from one line into the next)."""
+    width = 0.0
+    remaining = len(prefix)
+    for line in lines:
+        for index, word in enumerate(line.words):
+            text = word.text.strip()
+            if index:
+                remaining -= 1  # the space TextLine.text puts between words
+            if remaining <= 0:
+                return width
+            if remaining <= len(text):
+                return width + word.prefix_right(remaining) - line.box.x0
+            remaining -= len(text)
+        width += line.box.width
+    return width
+
+
+def is_wrapped(
+    line: TextLine, following: TextLine, right_limit: float, after: TextLine | None = None
+) -> bool:
+    """Did the layout engine wrap `line` (so `following` continues it)?
+
+    `after`, the line after `following`, lets a word that was cut over two lines be seen
+    whole.
+    """
+    if _LIST_START.match(following.text):
+        return False
+    before = line.text.rstrip() + (" " if line.ends_with_space else "")
+    rest = [following] if after is None else [following, after]
+    word, straddles = _word_at_break(before, "".join(ln.text for ln in rest))
+    if straddles:
+        return True
+    room = right_limit - line.box.x1
+    return room < _width_of(word, rest)
+
+
+def joiner(
+    line: TextLine, following: TextLine, right_limit: float, after: TextLine | None = None
+) -> str:
+    if not is_wrapped(line, following, right_limit, after):
+        return "\n"
+    # The text layer keeps the space a line was wrapped at; without one, Thai runs on.
+    return " " if line.ends_with_space else ""
+
+
+def block_text(lines: Sequence[TextLine], right_limit: float) -> str:
+    """The text of consecutive lines of one cell or paragraph."""
+    if not lines:
+        return ""
+    parts = [lines[0].text.strip()]
+    for i in range(len(lines) - 1):
+        after = lines[i + 2] if i + 2 < len(lines) else None
+        parts.append(joiner(lines[i], lines[i + 1], right_limit, after))
+        parts.append(lines[i + 1].text.strip())
+    return "".join(parts)

@@ -1,0 +1,202 @@
+"""Typed data that flows between the extraction stages.
+
+Everything here is a frozen dataclass: picklable (for parallel workers), hashable and
+inspectable. A `Word` is the same whether it came from a PDF text layer or from OCR, so the
+table code never knows which source ran.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in PDF points, origin top-left (pdfplumber's convention)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def middle_y(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def middle_x(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    def union(self, other: Box) -> Box:
+        return Box(
+            min(self.x0, other.x0),
+            min(self.top, other.top),
+            max(self.x1, other.x1),
+            max(self.bottom, other.bottom),
+        )
+
+
+class TextSource(str, Enum):
+    TEXT_LAYER = "text-layer"
+    OCR = "ocr"
+    TEXT_EXPORT = "text-export"
+
+
+@dataclass(frozen=True)
+class Word:
+    """A run of text on one line with no visible gap: for Thai, a phrase.
+
+    `text` keeps a trailing space when the source drew one at a line end: it tells a line
+    that the layout engine wrapped at a space apart from one it wrapped inside a phrase.
+    """
+
+    text: str
+    box: Box
+    page: int
+    confidence: float | None = None  # None for text layers, 0..100 for OCR
+    # Right edge of each character of `text` where the source knows it (text layers).
+    char_right: tuple[float, ...] | None = None
+
+    def prefix_right(self, count: int) -> float:
+        """x where the first `count` characters of the text end."""
+        if count <= 0:
+            return self.box.x0
+        if count >= len(self.text):
+            return self.box.x1
+        if self.char_right is not None and len(self.char_right) == len(self.text):
+            return self.char_right[count - 1]
+        return self.box.x0 + self.box.width * count / len(self.text)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A ruling line segment (a drawn line, or one edge of a drawn rectangle)."""
+
+    box: Box
+
+    @property
+    def horizontal(self) -> bool:
+        return self.box.width >= self.box.height
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    """One page as the table code sees it: words and ruling lines, after text repair."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    words: tuple[Word, ...]
+    rules: tuple[Rule, ...]
+    source: TextSource
+    repairs: int = 0  # Thai text-layer repairs applied on this page
+    notes: tuple[str, ...] = ()  # what was noticed while reading the page
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """Words on one visual line inside one region (a cell, or the page outside tables)."""
+
+    words: tuple[Word, ...]
+
+    @property
+    def box(self) -> Box:
+        box = self.words[0].box
+        for word in self.words[1:]:
+            box = box.union(word.box)
+        return box
+
+    @property
+    def page(self) -> int:
+        return self.words[0].page
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text.strip() for w in self.words)
+
+    @property
+    def ends_with_space(self) -> bool:
+        return self.words[-1].text.endswith((" ", "\u00a0"))
+
+
+@dataclass(frozen=True)
+class CellRegion:
+    """Where a cell's text was found: page and box, with the OCR confidence if any."""
+
+    page: int
+    box: Box
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The verbatim text of one table cell; lines joined, real line ends kept as "\\n"."""
+
+    text: str
+    regions: tuple[CellRegion, ...] = ()
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Something a reader should check: a warning attached to a row or a document."""
+
+    code: str
+    message: str
+    cell: str | None = None  # canonical column key, when the issue is about one cell
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One measure: cells by canonical key, plus the columns that matched no key."""
+
+    cells: dict[str, Cell]
+    extra: dict[str, Cell] = field(default_factory=dict)  # header text as printed -> cell
+    pages: tuple[int, ...] = ()
+    issues: tuple[Issue, ...] = ()
+
+
+@dataclass(frozen=True)
+class SectionHeading:
+    printed: str  # the whole line as printed
+    number_text: str | None  # "๒" as printed, None when there is no number
+    number: int | None  # value of number_text
+    title: str
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: SectionHeading
+    header: tuple[str, ...]  # header cells as printed
+    rows: tuple[TableRow, ...]
+
+
+@dataclass(frozen=True)
+class TitleBlock:
+    report_title: str | None
+    fiscal_year_text: str | None  # "ประจำปีงบประมาณ พ.ศ. ๒๕๖๗"
+    fiscal_year_be: int | None
+    organization: str | None
+    lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExtractedReport:
+    """What one document says, before it becomes published records."""
+
+    title: TitleBlock
+    sections: tuple[Section, ...]
+    page_count: int
+    source: TextSource
+    repairs_per_page: dict[int, int] = field(default_factory=dict)
+    issues: tuple[Issue, ...] = ()  # document-level warnings
+    loose_text: tuple[str, ...] = ()  # text outside every table and heading, kept

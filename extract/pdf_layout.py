@@ -1,0 +1,193 @@
+"""Born-digital PDFs: pdfplumber characters and ruling lines into `PageLayout`s.
+
+Words are built from characters in content-stream order rather than pdfplumber's
+`extract_words`, which sorts by x: Thai marks are often drawn left of their base
+character, and sorting would scramble them. The text is repaired (`repair_thai`) before
+anything else reads it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+
+from extract.model import Box, PageLayout, Rule, TextSource, Word
+from extract.textlayer import PUA_TO_THAI, SARA_AM, repair_thai
+from pipeline.errors import EncryptedPdfError, InputError
+
+_CID = re.compile(r"^\(cid:\d+\)$")
+RULE_MAX_THICKNESS = 3.0  # points; thicker filled rectangles are shading, not rules
+MIN_RULE_LENGTH = 6.0
+
+
+@contextmanager
+def open_pdf(path: Path) -> Iterator[Any]:
+    """Open a PDF with errors that say what is wrong with the file."""
+    try:
+        pdf = pdfplumber.open(path)
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise EncryptedPdfError(
+            "the PDF is encrypted",
+            path=path,
+            hint=f"decrypt it first, e.g. `qpdf --decrypt {path} decrypted.pdf` ({exc!r})",
+        ) from exc
+    except (PDFSyntaxError, PSException, ValueError, TypeError, KeyError) as exc:
+        raise InputError(f"not a readable PDF ({type(exc).__name__}: {exc})", path=path) from exc
+    try:
+        yield pdf
+    finally:
+        pdf.close()
+
+
+def _is_mark(text: str) -> bool:
+    return len(text) == 1 and (
+        unicodedata.category(text) == "Mn"
+        or unicodedata.category(PUA_TO_THAI.get(ord(text), "a")) == "Mn"
+    )
+
+
+def _in_cluster(text: str | None) -> bool:
+    """True for glyphs that continue a Thai cluster: marks, sara am, unmapped glyphs."""
+    if text is None:
+        return True  # a glyph already dropped as part of a sara am
+    if not text:
+        return False
+    return bool(_CID.match(text)) or all(_is_mark(c) or c == SARA_AM for c in text)
+
+
+def _char_texts(chars: Sequence[dict[str, Any]]) -> tuple[list[str | None], int, int]:
+    """Each char's text, with unmapped glyphs resolved (None: dropped, position kept).
+
+    A shaping engine draws sara am as two glyphs (nikhahit and sara aa); producers that
+    map only one of them to U+0E33 leave the other as `(cid:N)`. Such glyphs inside a
+    cluster that already carries sara am are dropped (and counted as repairs); any other
+    unmapped glyph becomes U+FFFD so the loss is visible, never silent.
+    """
+    texts: list[str | None] = [c.get("text", "") for c in chars]
+    repairs = unmapped = 0
+    for i, text in enumerate(texts):
+        if text is None or not (_CID.match(text) or text == "\x00"):
+            continue
+        start = i
+        while start > 0 and _in_cluster(texts[start - 1]):
+            start -= 1
+        end = i
+        while end + 1 < len(texts) and _in_cluster(texts[end + 1]):
+            end += 1
+        if any(t is None or SARA_AM in (t or "") for t in texts[start : end + 1]):
+            texts[i] = None
+            repairs += 1
+        else:
+            texts[i] = "\ufffd"
+            unmapped += 1
+    return texts, repairs, unmapped
+
+
+def _words(chars: Sequence[dict[str, Any]], texts: Sequence[str | None], page: int) -> list[Word]:
+    words: list[Word] = []
+    cur_text: list[str] = []
+    cur_right: list[float] = []
+    cur_box: Box | None = None
+    last_x1 = 0.0
+    size = 12.0
+
+    def flush() -> None:
+        nonlocal cur_box
+        text = "".join(cur_text)
+        rights = [r for t, r in zip(cur_text, cur_right, strict=True) for _ in t]
+        lead = len(text) - len(text.lstrip())
+        if cur_box is not None and text.strip():
+            words.append(Word(text[lead:], cur_box, page, char_right=tuple(rights[lead:])))
+        cur_text.clear()
+        cur_right.clear()
+        cur_box = None
+
+    for char, text in zip(chars, texts, strict=True):
+        if not char.get("upright", True):
+            continue
+        box = Box(float(char["x0"]), float(char["top"]), float(char["x1"]), float(char["bottom"]))
+        if text is None or (_in_cluster(text) and cur_box is not None):
+            # Part of the cluster before it, wherever the glyph is drawn.
+            if cur_box is not None:
+                if text is None:
+                    # The dropped half of a sara am: its width belongs to the char before.
+                    cur_box = cur_box.union(box)
+                    last_x1 = max(last_x1, box.x1)
+                    cur_right[-1] = last_x1
+                else:
+                    cur_text.append(text)
+                    cur_right.append(last_x1)
+            continue
+        if not text:
+            continue
+        size = float(char.get("size") or size)
+        if cur_box is not None:
+            same_line = abs(box.middle_y - cur_box.middle_y) < 0.4 * size
+            gap = box.x0 - last_x1
+            if not same_line or gap > 0.2 * size or gap < -0.3 * size:
+                flush()
+        if cur_box is None and text.isspace():
+            continue
+        cur_text.append(text)
+        cur_right.append(box.x1)
+        cur_box = box if cur_box is None else cur_box.union(box)
+        last_x1 = box.x1
+    flush()
+    return words
+
+
+def _rules(page: Any) -> list[Rule]:
+    rules = []
+    for edge in page.edges:
+        box = Box(float(edge["x0"]), float(edge["top"]), float(edge["x1"]), float(edge["bottom"]))
+        thickness = min(box.width, box.height)
+        length = max(box.width, box.height)
+        if thickness <= RULE_MAX_THICKNESS and length >= MIN_RULE_LENGTH:
+            rules.append(Rule(box))
+    return rules
+
+
+def read_pdf_layout(path: Path) -> Iterator[PageLayout]:
+    """Yield each page's words (repaired) and ruling lines."""
+    with open_pdf(path) as pdf:
+        for index, page in enumerate(pdf.pages, start=1):
+            try:
+                chars = page.chars
+                texts, cid_repairs, unmapped = _char_texts(chars)
+                raw_words = _words(chars, texts, index)
+                rules = _rules(page)
+            except Exception as exc:  # pdfminer raises many kinds on damaged content streams
+                raise InputError(f"cannot read page content ({type(exc).__name__}: {exc})", path=path, page=index) from exc
+            repairs = cid_repairs
+            words = []
+            for word in raw_words:
+                fixed = repair_thai(word.text)
+                repairs += fixed.repairs
+                # Repairs that change the length lose the per-character edges.
+                same = len(fixed.text) == len(word.text)
+                rights = word.char_right if same else None
+                words.append(Word(fixed.text, word.box, word.page, char_right=rights))
+            notes = []
+            if unmapped:
+                notes.append(f"{unmapped} glyphs without a Unicode mapping kept as U+FFFD")
+            if not words:
+                notes.append("no text layer")
+            yield PageLayout(
+                number=index,
+                width=float(page.width),
+                height=float(page.height),
+                words=tuple(words),
+                rules=tuple(rules),
+                source=TextSource.TEXT_LAYER,
+                repairs=repairs,
+                notes=tuple(notes),
+            )

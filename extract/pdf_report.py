@@ -1,0 +1,143 @@
+"""A born-digital PDF into an `ExtractedReport`: pages → items → sections with rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extract.assemble import SectionDraft, assemble_report
+from extract.lines import block_text, is_wrapped
+from extract.model import (
+    Cell,
+    CellRegion,
+    ExtractedReport,
+    Issue,
+    PageLayout,
+    SectionHeading,
+    TextSource,
+)
+from extract.pdf_layout import read_pdf_layout
+from extract.table import CellLines, Columns, HeadingItem, LooseLine, TablePart, read_page_items, right_limits
+from pipeline.errors import NoTableError, UnsupportedInputError
+
+
+@dataclass
+class _OpenTable:
+    draft: SectionDraft
+    columns: Columns | None = None
+    rows: list[list[CellLines]] = field(default_factory=list)
+    last_page: int = 0
+
+    def measure_index(self) -> int:
+        for index, key in self.draft.columns.items():
+            if key == "measure":
+                return index
+        return 0
+
+    def add_part(self, part: TablePart) -> None:
+        if part.header is not None and not self.draft.header:
+            self.draft.set_header(part.header)
+        if self.columns is None:
+            self.columns = part.columns
+        rows = list(part.rows)
+        if rows and self.rows and part.page > self.last_page and self._continues(rows[0]):
+            previous = self.rows[-1]
+            for index, cell in enumerate(rows[0]):
+                if index < len(previous):
+                    previous[index].lines.extend(cell.lines)
+            rows = rows[1:]
+        self.rows.extend(rows)
+        self.last_page = part.page
+
+    def _continues(self, first: Sequence[CellLines]) -> bool:
+        """Is the first row of a new page the rest of the previous page's last row?"""
+        measure = self.measure_index()
+        if measure < len(first) and not first[measure].lines:
+            return True  # a continued row starts with empty cells on the left
+        assert self.columns is not None
+        limits = right_limits(self.columns, self.rows)
+        previous = self.rows[-1]
+        for index, cell in enumerate(first):
+            if index < len(previous) and previous[index].lines and cell.lines:
+                if is_wrapped(previous[index].lines[-1], cell.lines[0], limits[index]):
+                    return True
+        return False
+
+    def close(self) -> None:
+        if self.columns is None:
+            return
+        limits = right_limits(self.columns, self.rows)
+        for row in self.rows:
+            cells: dict[int, Cell] = {}
+            pages: set[int] = set()
+            for index, cell_lines in enumerate(row):
+                lines = cell_lines.lines
+                regions: list[CellRegion] = []
+                for line in lines:
+                    pages.add(line.page)
+                    if regions and regions[-1].page == line.page:
+                        regions[-1] = CellRegion(line.page, regions[-1].box.union(line.box))
+                    else:
+                        regions.append(CellRegion(line.page, line.box))
+                cells[index] = Cell(block_text(lines, limits[index]), tuple(regions))
+            self.draft.add_row(cells, pages=sorted(pages))
+
+
+def extract_pdf_report(path: Path) -> ExtractedReport:
+    pages: list[PageLayout] = list(read_pdf_layout(path))
+    if not pages:
+        raise NoTableError("the PDF has no pages", path=path)
+    if not any(page.words for page in pages):
+        raise UnsupportedInputError(
+            "no text layer on any page (a scanned, image-only PDF)",
+            path=path,
+            hint="OCR of scanned pages is not available in this version",
+        )
+    issues: list[Issue] = []
+    for page in pages:
+        for note in page.notes:
+            issues.append(Issue("page-note", f"page {page.number}: {note}"))
+
+    title_lines: list[str] = []
+    loose: list[str] = []
+    drafts: list[SectionDraft] = []
+    table: _OpenTable | None = None
+    carry: Columns | None = None
+    for page in pages:
+        items = read_page_items(page, carry)
+        carry = None
+        for item in items:
+            if isinstance(item, HeadingItem):
+                if table is not None:
+                    table.close()
+                table = _OpenTable(SectionDraft(item.heading))
+                drafts.append(table.draft)
+            elif isinstance(item, TablePart):
+                if table is None:
+                    table = _OpenTable(SectionDraft(SectionHeading("", None, None, "")))
+                    drafts.append(table.draft)
+                    issues.append(Issue("no-heading", f"page {page.number}: a table before any section heading"))
+                table.add_part(item)
+            elif isinstance(item, LooseLine):
+                (title_lines if not drafts else loose).append(item.text)
+        if items and isinstance(items[-1], TablePart):
+            carry = items[-1].columns
+    if table is not None:
+        table.close()
+    if not any(d.rows for d in drafts):
+        raise NoTableError(
+            "no measure table found (no header row naming the six columns)", path=path
+        )
+    return assemble_report(
+        title_lines=title_lines,
+        drafts=drafts,
+        page_count=len(pages),
+        source=TextSource.TEXT_LAYER,
+        repairs_per_page={p.number: p.repairs for p in pages},
+        loose_text=loose,
+        issues=issues,
+    )
+
+
+__all__: Sequence[str] = ("extract_pdf_report",)

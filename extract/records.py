@@ -1,0 +1,250 @@
+"""The published record: one measure (table row) with its verbatim cells and normalized values.
+
+Defined once, as pydantic models: the JSON Schema (`thaireport schema`), the JSON Lines and
+CSV writers and the tests all derive from these classes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from extract.header import COLUMN_KEYS
+from extract.model import Cell, ExtractedReport, Issue, Section, TableRow
+from extract.normalize import (
+    find_counts,
+    find_dates,
+    find_percentages,
+    fiscal_year_range,
+    parse_period,
+    split_steps,
+)
+from extract.normalize.numerals import arabic_to_thai_digits
+
+SCHEMA_VERSION = "1.0"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FiscalYear(_Model):
+    printed: str | None = Field(description="the fiscal-year line as printed")
+    be: int = Field(description="Buddhist Era year, e.g. 2567")
+    ce: int = Field(description="Common Era year in which the fiscal year ends")
+    start: dt.date
+    end: dt.date
+
+
+class SectionRef(_Model):
+    heading: str = Field(description="the heading line as printed")
+    number_printed: str | None = Field(description="the section number as printed, e.g. '๒'")
+    number_printed_value: int | None
+    number_inferred: int = Field(description="position of the section in the document, from 1")
+    title: str
+
+
+class Cells(_Model):
+    measure: str
+    method: str
+    responsible: str
+    period: str
+    result: str
+    outcome: str
+
+
+class DateValue(_Model):
+    text: str
+    start: dt.date
+    end: dt.date
+    precision: str
+
+
+class PercentValue(_Model):
+    text: str
+    value: float
+
+
+class CountValue(_Model):
+    text: str
+    value: int
+    unit: str
+
+
+class CellValues(_Model):
+    dates: list[DateValue] = []
+    percentages: list[PercentValue] = []
+    counts: list[CountValue] = []
+    steps: list[str] = []
+
+
+class Normalized(_Model):
+    period_start: dt.date | None
+    period_end: dt.date | None
+    cells: dict[str, CellValues]
+
+
+class CellLocation(_Model):
+    page: int
+    bbox: tuple[float, float, float, float] = Field(description="x0, top, x1, bottom in points")
+    confidence: float | None = None
+
+
+class RecordWarning(_Model):
+    code: str
+    message: str
+    cell: str | None = None
+
+
+class MeasureRecord(_Model):
+    """One row of a measure table, as printed and normalized."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    document_id: str = Field(description="sha256 of the input file")
+    source_path: str
+    source_kind: str
+    page_first: int
+    page_last: int
+    report_title: str | None
+    organization: str | None
+    fiscal_year: FiscalYear | None
+    section: SectionRef
+    row_index: int = Field(description="row within its section, from 1")
+    record_index: int = Field(description="row within the document, from 1")
+    cells: Cells
+    extra_cells: dict[str, str] = Field(
+        default_factory=dict, description="columns that match none of the six keys"
+    )
+    normalized: Normalized
+    locations: dict[str, list[CellLocation]] = Field(default_factory=dict)
+    warnings: list[RecordWarning] = Field(default_factory=list)
+
+
+def record_json_schema() -> dict[str, Any]:
+    schema = MeasureRecord.model_json_schema()
+    schema["$id"] = f"https://thaireport.example/schema/measure-record-{SCHEMA_VERSION}.json"
+    schema["version"] = SCHEMA_VERSION
+    return schema
+
+
+def _cell_values(text: str, fiscal_be: int | None) -> tuple[CellValues, list[str]]:
+    scan = find_dates(text, fiscal_year_be=fiscal_be)
+    values = CellValues(
+        dates=[DateValue(text=d.text, start=d.start, end=d.end, precision=d.precision) for d in scan.dates],
+        percentages=[PercentValue(text=p.text, value=p.value) for p in find_percentages(text)],
+        counts=[CountValue(text=c.text, value=c.value, unit=c.unit) for c in find_counts(text)],
+        steps=list(split_steps(text)),
+    )
+    return values, list(scan.warnings)
+
+
+def _warning(issue: Issue) -> RecordWarning:
+    return RecordWarning(code=issue.code, message=issue.message, cell=issue.cell)
+
+
+def _section_warnings(section: Section, position: int) -> list[RecordWarning]:
+    number = section.heading.number
+    if number is None:
+        return [RecordWarning(code="section-unnumbered", message=f"section {position} has no number")]
+    if number != position:
+        return [
+            RecordWarning(
+                code="section-number",
+                message=(
+                    f"section numbered {section.heading.number_text} where "
+                    f"{arabic_to_thai_digits(str(position))} ({position}) was expected"
+                ),
+            )
+        ]
+    return []
+
+
+def build_records(report: ExtractedReport, *, document_id: str, source_path: str) -> list[MeasureRecord]:
+    title = report.title
+    fiscal: FiscalYear | None = None
+    if title.fiscal_year_be is not None:
+        start, end = fiscal_year_range(title.fiscal_year_be)
+        fiscal = FiscalYear(printed=title.fiscal_year_text, be=title.fiscal_year_be, ce=end.year, start=start, end=end)
+    page_issues = [i for i in report.issues if i.code == "page-note"]
+    records: list[MeasureRecord] = []
+    for position, section in enumerate(report.sections, start=1):
+        ref = SectionRef(
+            heading=section.heading.printed,
+            number_printed=section.heading.number_text,
+            number_printed_value=section.heading.number,
+            number_inferred=position,
+            title=section.heading.title,
+        )
+        section_warnings = _section_warnings(section, position)
+        for row_index, row in enumerate(section.rows, start=1):
+            records.append(
+                _record(row, report, ref, fiscal, section_warnings, page_issues, row_index,
+                        len(records) + 1, document_id, source_path)
+            )
+    return records
+
+
+def _record(
+    row: TableRow,
+    report: ExtractedReport,
+    section: SectionRef,
+    fiscal: FiscalYear | None,
+    section_warnings: list[RecordWarning],
+    page_issues: list[Issue],
+    row_index: int,
+    record_index: int,
+    document_id: str,
+    source_path: str,
+) -> MeasureRecord:
+    fiscal_be = fiscal.be if fiscal else None
+    warnings = list(section_warnings) + [_warning(i) for i in row.issues]
+    cells: dict[str, Cell] = {key: row.cells.get(key, Cell("")) for key in COLUMN_KEYS}
+    values: dict[str, CellValues] = {}
+    for key, cell in cells.items():
+        if not cell.text:
+            continue
+        cell_values, cell_warnings = _cell_values(cell.text, fiscal_be)
+        values[key] = cell_values
+        if key != "period":  # the period's own parse reports on it below
+            warnings.extend(RecordWarning(code="date", message=m, cell=key) for m in cell_warnings)
+    period = parse_period(cells["period"].text, fiscal_year_be=fiscal_be) if cells["period"].text else None
+    if period is not None:
+        warnings.extend(RecordWarning(code="period", message=m, cell="period") for m in period.warnings)
+    elif not cells["period"].text:
+        warnings.append(RecordWarning(code="period-empty", message="the period cell is empty", cell="period"))
+    pages = row.pages or (1,)
+    for issue in page_issues:
+        if any(issue.message.startswith(f"page {p}:") for p in pages):
+            warnings.append(_warning(issue))
+    locations = {
+        key: [
+            CellLocation(page=r.page, bbox=(round(r.box.x0, 2), round(r.box.top, 2), round(r.box.x1, 2), round(r.box.bottom, 2)), confidence=r.confidence)
+            for r in cell.regions
+        ]
+        for key, cell in cells.items()
+        if cell.regions
+    }
+    return MeasureRecord(
+        document_id=document_id,
+        source_path=source_path,
+        source_kind=report.source.value,
+        page_first=min(pages),
+        page_last=max(pages),
+        report_title=report.title.report_title,
+        organization=report.title.organization,
+        fiscal_year=fiscal,
+        section=section,
+        row_index=row_index,
+        record_index=record_index,
+        cells=Cells(**{key: cell.text for key, cell in cells.items()}),
+        extra_cells={label: cell.text for label, cell in row.extra.items()},
+        normalized=Normalized(
+            period_start=period.start if period else None,
+            period_end=period.end if period else None,
+            cells=values,
+        ),
+        locations=locations,
+        warnings=warnings,
+    )

@@ -1,0 +1,63 @@
+"""Section headings ("ประเด็นที่ N ...") and the report's title block."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extract.model import SectionHeading, TitleBlock
+from extract.normalize.numerals import thai_digits_to_arabic
+
+# OCR and typists vary the spacing ("ประเด็นที่๑", "ประเด็น ที่ ๑"); the number may be missing.
+_HEADING = re.compile(r"^\s*ประเด็น\s*ที่\s*([๐-๙0-9]+)?\s*[.:)]?\s*(.*)$", re.S)
+_FISCAL_YEAR = re.compile(r"ปีงบประมาณ\s*(?:พ\s*\.?\s*ศ\s*\.?)?\s*([๐-๙0-9]{4})")
+_ORGANIZATION = re.compile(
+    r"(องค์การบริหารส่วน(?:ตำบล|จังหวัด)\S+|เทศบาล(?:ตำบล|เมือง|นคร)\S+|"
+    r"อบต\.\s?\S+|อบจ\.\s?\S+|กรุงเทพมหานคร|เมืองพัทยา)"
+)
+
+
+def parse_section_heading(line: str, *, page: int | None = None) -> SectionHeading | None:
+    match = _HEADING.match(line)
+    if match is None:
+        return None
+    number_text = match.group(1)
+    number = int(thai_digits_to_arabic(number_text)) if number_text else None
+    return SectionHeading(
+        printed=line.strip(),
+        number_text=number_text,
+        number=number,
+        title=match.group(2).strip(),
+        page=page,
+    )
+
+
+def parse_title_block(lines: Sequence[str]) -> TitleBlock:
+    """Read report title, fiscal year and organization from the lines before the first section.
+
+    The block is often printed twice (a cover and a page header); the first occurrence wins,
+    and an organization split over "ของ" / "<name>" lines is joined.
+    """
+    clean = [line.strip() for line in lines if line.strip()]
+    title = next((line for line in clean if line.startswith("รายงาน")), None)
+    fiscal_text: str | None = None
+    fiscal_be: int | None = None
+    for line in clean:
+        match = _FISCAL_YEAR.search(line)
+        if match:
+            fiscal_text = line
+            fiscal_be = int(thai_digits_to_arabic(match.group(1)))
+            break
+    organization: str | None = None
+    for line in clean:
+        match = _ORGANIZATION.search(line)
+        if match:
+            organization = match.group(1)
+            break
+    return TitleBlock(
+        report_title=title,
+        fiscal_year_text=fiscal_text,
+        fiscal_year_be=fiscal_be,
+        organization=organization,
+        lines=tuple(clean),
+    )

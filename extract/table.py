@@ -1,0 +1,360 @@
+"""Layout-aware reconstruction of the measure tables from page words and ruling lines.
+
+Per page: find header bands (a line naming at least three of the six columns), take column
+boundaries from the vertical rules crossing the header or, when the table has none, from the
+header words' positions; take row boundaries from horizontal rules spanning the table or,
+when there are none, from the blank bands between rows. A page that begins inside a table
+continues the previous page's table with its columns. The result is a sequence of page items
+(headings, table parts, loose lines) that `extract.pdf_report` assembles into sections.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extract.header import COLUMN_KEYS, header_keys_in
+from extract.lines import block_text, group_lines
+from extract.model import Box, PageLayout, Rule, SectionHeading, TextLine, Word
+from extract.sections import parse_section_heading
+
+MIN_HEADER_KEYS = 4
+SPAN_SHARE = 0.5  # a horizontal rule spanning this share of the table width separates rows
+RULE_SNAP = 2.0  # points: rules closer than this are the same rule
+
+
+@dataclass(frozen=True)
+class Columns:
+    bounds: tuple[float, ...]  # x boundaries, one more than there are columns
+    ruled: bool  # bounds are drawn lines (exact), not estimated from the header
+
+    @property
+    def count(self) -> int:
+        return len(self.bounds) - 1
+
+    @property
+    def left(self) -> float:
+        return self.bounds[0]
+
+    @property
+    def right(self) -> float:
+        return self.bounds[-1]
+
+    def index_of(self, x: float) -> int | None:
+        if x < self.left - 4 or x > self.right + 4:
+            return None
+        for i in range(self.count):
+            if x < self.bounds[i + 1]:
+                return i
+        return self.count - 1
+
+
+@dataclass
+class CellLines:
+    """A cell's lines before they become text (parts on several pages are concatenated)."""
+
+    lines: list[TextLine] = field(default_factory=list)
+
+
+@dataclass
+class TablePart:
+    """The piece of one table that lies on one page."""
+
+    page: int
+    columns: Columns
+    header: list[str] | None  # None on a continuation page without a repeated header
+    rows: list[list[CellLines]]
+    top: float
+
+
+@dataclass(frozen=True)
+class HeadingItem:
+    heading: SectionHeading
+    top: float
+
+
+@dataclass(frozen=True)
+class LooseLine:
+    text: str
+    page: int
+    top: float
+
+
+PageItem = HeadingItem | TablePart | LooseLine
+
+
+def _dedupe(values: Sequence[float]) -> list[float]:
+    out: list[float] = []
+    for value in sorted(values):
+        if not out or value - out[-1] > RULE_SNAP:
+            out.append(value)
+    return out
+
+
+def _vertical_rules_through(rules: Sequence[Rule], y: float) -> list[float]:
+    return _dedupe(
+        [r.box.middle_x for r in rules if not r.horizontal and r.box.top <= y <= r.box.bottom]
+    )
+
+
+def _spanning_rules(rules: Sequence[Rule], left: float, right: float) -> list[float]:
+    """y positions of horizontal rules that cross most of [left, right].
+
+    Word and most generators draw a border per cell, so collinear segments are merged
+    first: a row rule is the union of its cells' edges.
+    """
+    need = SPAN_SHARE * (right - left)
+    by_y: list[tuple[float, list[tuple[float, float]]]] = []
+    for rule in sorted((r for r in rules if r.horizontal), key=lambda r: r.box.middle_y):
+        y = rule.box.middle_y
+        segment = (max(rule.box.x0, left), min(rule.box.x1, right))
+        if segment[1] <= segment[0]:
+            continue
+        if by_y and y - by_y[-1][0] <= RULE_SNAP:
+            by_y[-1][1].append(segment)
+        else:
+            by_y.append((y, [segment]))
+    ys = []
+    for y, segments in by_y:
+        covered = 0.0
+        reach = float("-inf")
+        for x0, x1 in sorted(segments):
+            start = max(x0, reach)
+            if x1 > start:
+                covered += x1 - start
+            reach = max(reach, x1)
+        if covered >= need:
+            ys.append(y)
+    return ys
+
+
+def _header_word_clusters(words: Sequence[Word], em: float) -> list[Box]:
+    """Header cells of an unruled table: header words merged where they overlap in x."""
+    boxes = sorted((w.box for w in words), key=lambda b: b.x0)
+    clusters: list[Box] = []
+    for box in boxes:
+        if clusters and box.x0 <= clusters[-1].x1 + 0.6 * em:
+            clusters[-1] = clusters[-1].union(box)
+        else:
+            clusters.append(box)
+    return clusters
+
+
+def _is_header_line(line: TextLine) -> bool:
+    """A line naming at least four columns, left to right in the canonical order.
+
+    Body text mentions "ระยะเวลา" or "ผู้รับผิดชอบ" often enough; four labels in column
+    order on one line it does not.
+    """
+    order = []
+    for word in line.words:
+        keys = header_keys_in(word.text)
+        if len(keys) == 1:
+            order.append(COLUMN_KEYS.index(next(iter(keys))))
+    return len(set(order)) >= MIN_HEADER_KEYS and order == sorted(order)
+
+
+def _em(lines: Sequence[TextLine]) -> float:
+    heights = [line.box.height for line in lines]
+    return statistics.median(heights) if heights else 12.0
+
+
+def _cell_right_limit(columns: Columns, index: int, cells: Sequence[CellLines]) -> float:
+    """Where the writer wrapped lines in this column: the cell's inner right edge."""
+    starts = [line.box.x0 for cell in cells for line in cell.lines]
+    ends = [line.box.x1 for cell in cells for line in cell.lines]
+    if columns.ruled and starts:
+        padding = max(0.0, min(starts) - columns.bounds[index])
+        return columns.bounds[index + 1] - padding
+    if ends:
+        return max(ends)
+    return columns.bounds[index + 1]
+
+
+def right_limits(columns: Columns, rows: Sequence[Sequence[CellLines]]) -> list[float]:
+    return [
+        _cell_right_limit(columns, i, [row[i] for row in rows if i < len(row)])
+        for i in range(columns.count)
+    ]
+
+
+def _split_rows_by_gaps(lines: Sequence[TextLine]) -> list[list[TextLine]]:
+    """Rows of a table with no horizontal rules: a blank band taller than a line gap."""
+    if not lines:
+        return []
+    ordered = sorted(lines, key=lambda ln: ln.box.top)
+    # Lines of different columns interleave: merge them into bands first.
+    bands: list[tuple[float, float, list[TextLine]]] = []
+    for line in ordered:
+        if bands and line.box.top <= bands[-1][1] + 0.1:
+            top, bottom, members = bands[-1]
+            bands[-1] = (top, max(bottom, line.box.bottom), [*members, line])
+        else:
+            bands.append((line.box.top, line.box.bottom, [line]))
+    gaps = [b[0] - a[1] for a, b in zip(bands, bands[1:], strict=False)]
+    if not gaps:
+        return [bands[0][2]]
+    usual = statistics.median(gaps)
+    em = _em(ordered)
+    threshold = max(usual * 1.8, usual + 0.5 * em)
+    rows: list[list[TextLine]] = [list(bands[0][2])]
+    for gap, band in zip(gaps, bands[1:], strict=True):
+        if gap > threshold:
+            rows.append([])
+        rows[-1].extend(band[2])
+    return rows
+
+
+def _cells_of(words: Sequence[Word], columns: Columns) -> list[CellLines]:
+    by_column: list[list[Word]] = [[] for _ in range(columns.count)]
+    for word in words:
+        index = columns.index_of(word.box.middle_x)
+        if index is not None:
+            by_column[index].append(word)
+    return [CellLines(group_lines(ws)) for ws in by_column]
+
+
+def _table_rows(
+    words: Sequence[Word], columns: Columns, row_rules: Sequence[float]
+) -> list[list[CellLines]]:
+    if row_rules:
+        bounds = [float("-inf"), *row_rules, float("inf")]
+        rows = []
+        for top, bottom in zip(bounds, bounds[1:], strict=False):
+            inside = [w for w in words if top <= w.box.middle_y < bottom]
+            if inside:
+                rows.append(_cells_of(inside, columns))
+        return rows
+    lines = group_lines(words)
+    return [
+        _cells_of([w for line in row for w in line.words], columns)
+        for row in _split_rows_by_gaps(lines)
+    ]
+
+
+def read_page_items(page: PageLayout, carry: Columns | None) -> list[PageItem]:
+    """Headings, table parts and loose lines of one page, top to bottom.
+
+    `carry` is the column layout of a table still open at the end of the previous page.
+    """
+    lines = group_lines(page.words)
+    em = _em(lines)
+    headings: list[tuple[float, SectionHeading, TextLine]] = []
+    header_starts: list[int] = []
+    for i, line in enumerate(lines):
+        heading = parse_section_heading(line.text, page=page.number)
+        if heading is not None and len(line.words) <= 3:
+            headings.append((line.box.top, heading, line))
+        elif _is_header_line(line):
+            header_starts.append(i)
+
+    heading_tops = sorted(h[0] for h in headings)
+
+    def next_heading(top: float) -> float:
+        return next((t for t in heading_tops if t > top + 0.5), float("inf"))
+
+    # Header bands: a header line down to the rule under the header (or its own bottom).
+    bands: list[tuple[TextLine, float, float, float, float]] = []
+    for start in header_starts:
+        header_line = lines[start]
+        band_top = header_line.box.top
+        if bands and band_top < bands[-1][2]:
+            continue  # a further line of a header already read
+        guess_left = min(w.box.x0 for w in header_line.words) - em
+        guess_right = max(w.box.x1 for w in header_line.words) + em
+        limit = next_heading(band_top)
+        below = [
+            y
+            for y in _spanning_rules(page.rules, guess_left, guess_right)
+            if band_top < y < limit
+        ]
+        band_bottom = below[0] if below else header_line.box.bottom + 0.1
+        bands.append((header_line, band_top, band_bottom, guess_left, guess_right))
+
+    # Each table runs from its header band to the next heading or header band.
+    stops = sorted(heading_tops + [band[1] for band in bands])
+    items: list[PageItem] = [HeadingItem(h, top) for top, h, _ in headings]
+    used: set[int] = {id(h[2]) for h in headings}
+
+    def region_end(top: float) -> float:
+        return next((s for s in stops if s > top + 0.5), float("inf"))
+
+    def take_words(top: float, bottom: float, columns: Columns) -> list[Word]:
+        chosen = []
+        for line in lines:
+            if id(line) in used or not (top <= line.box.middle_y < bottom):
+                continue
+            inside = [w for w in line.words if columns.index_of(w.box.middle_x) is not None]
+            if inside:
+                chosen.extend(inside)
+                if len(inside) == len(line.words):
+                    used.add(id(line))
+        return chosen
+
+    for header_line, band_top, band_bottom, guess_left, guess_right in bands:
+        end = region_end(band_top)
+        band_words = [
+            w
+            for line in lines
+            if band_top - 0.5 <= line.box.middle_y <= band_bottom
+            for w in line.words
+        ]
+        verticals = _vertical_rules_through(page.rules, (band_top + band_bottom) / 2)
+        verticals = [x for x in verticals if guess_left - 3 * em <= x <= guess_right + 3 * em]
+        if len(verticals) >= MIN_HEADER_KEYS + 1:
+            columns = Columns(tuple(verticals), ruled=True)
+        else:
+            clusters = _header_word_clusters(band_words, em)
+            frame = [
+                r.box
+                for r in page.rules
+                if r.horizontal and abs(r.box.middle_y - band_bottom) < RULE_SNAP
+            ]
+            left = min([c.x0 for c in clusters] + [b.x0 for b in frame])
+            right = max([c.x1 for c in clusters] + [b.x1 for b in frame])
+            inner = [(a.x1 + b.x0) / 2 for a, b in zip(clusters, clusters[1:], strict=False)]
+            columns = Columns((left, *inner, right), ruled=False)
+        header_cells = _cells_of(band_words, columns)
+        for line in lines:
+            if band_top - 0.5 <= line.box.middle_y <= band_bottom:
+                used.add(id(line))
+        limits = right_limits(columns, [header_cells])
+        header = [block_text(c.lines, lim) for c, lim in zip(header_cells, limits, strict=True)]
+        body_top = band_bottom
+        body_bottom = _table_bottom(page.rules, columns, body_top, end)
+        words = take_words(body_top, body_bottom, columns)
+        row_rules = [
+            y
+            for y in _spanning_rules(page.rules, columns.left, columns.right)
+            if body_top + RULE_SNAP < y < body_bottom - RULE_SNAP
+        ]
+        rows = _table_rows(words, columns, row_rules)
+        items.append(TablePart(page.number, columns, header, rows, band_top))
+
+    # A table left open on the previous page continues above the first heading/header here.
+    if carry is not None:
+        first_stop = stops[0] if stops else float("inf")
+        spanning = [
+            y for y in _spanning_rules(page.rules, carry.left, carry.right) if y < first_stop
+        ]
+        top = spanning[0] - 0.1 if spanning else 0.0
+        bottom = _table_bottom(page.rules, carry, top, first_stop)
+        words = take_words(top, bottom, carry)
+        if words:
+            row_rules = [y for y in spanning if top + RULE_SNAP < y < bottom - RULE_SNAP]
+            rows = _table_rows(words, carry, row_rules)
+            items.append(TablePart(page.number, carry, None, rows, top))
+
+    for line in lines:
+        if id(line) not in used:
+            leftover = [w for w in line.words]
+            items.append(LooseLine(" ".join(w.text.strip() for w in leftover), page.number, line.box.top))
+    items.sort(key=lambda item: item.top)
+    return items
+
+
+def _table_bottom(rules: Sequence[Rule], columns: Columns, top: float, limit: float) -> float:
+    """The lowest rule of the table's frame before `limit`, or `limit` for unframed tables."""
+    spanning = [y for y in _spanning_rules(rules, columns.left, columns.right) if top < y < limit]
+    return spanning[-1] + 0.1 if spanning else limit

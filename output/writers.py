@@ -1,0 +1,111 @@
+"""Record writers: JSON Lines and CSV, selected by format name."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from extract.header import COLUMN_KEYS
+from extract.records import MeasureRecord
+from output.atomic import atomic_write
+
+FORMATS: tuple[str, ...] = ("jsonl", "csv")
+
+
+def record_json(record: MeasureRecord) -> str:
+    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False)
+
+
+def write_jsonl(records: Iterable[MeasureRecord], handle: IO[str]) -> None:
+    for record in records:
+        handle.write(record_json(record) + "\n")
+
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "document_id",
+    "source_path",
+    "source_kind",
+    "page_first",
+    "page_last",
+    "organization",
+    "fiscal_year.be",
+    "fiscal_year.start",
+    "fiscal_year.end",
+    "section.number_printed",
+    "section.number_inferred",
+    "section.title",
+    "row_index",
+    "record_index",
+    *(f"cells.{key}" for key in COLUMN_KEYS),
+    "normalized.period_start",
+    "normalized.period_end",
+    "extra_cells",
+    "normalized.cells",
+    "warnings",
+)
+
+
+def _csv_row(record: MeasureRecord) -> dict[str, Any]:
+    data = record.model_dump(mode="json")
+    fiscal = data["fiscal_year"] or {}
+    row: dict[str, Any] = {
+        "document_id": data["document_id"],
+        "source_path": data["source_path"],
+        "source_kind": data["source_kind"],
+        "page_first": data["page_first"],
+        "page_last": data["page_last"],
+        "organization": data["organization"],
+        "fiscal_year.be": fiscal.get("be"),
+        "fiscal_year.start": fiscal.get("start"),
+        "fiscal_year.end": fiscal.get("end"),
+        "section.number_printed": data["section"]["number_printed"],
+        "section.number_inferred": data["section"]["number_inferred"],
+        "section.title": data["section"]["title"],
+        "row_index": data["row_index"],
+        "record_index": data["record_index"],
+        "normalized.period_start": data["normalized"]["period_start"],
+        "normalized.period_end": data["normalized"]["period_end"],
+        # Nested values stay machine-readable inside one CSV cell.
+        "extra_cells": json.dumps(data["extra_cells"], ensure_ascii=False),
+        "normalized.cells": json.dumps(data["normalized"]["cells"], ensure_ascii=False),
+        "warnings": json.dumps(data["warnings"], ensure_ascii=False),
+    }
+    for key in COLUMN_KEYS:
+        row[f"cells.{key}"] = data["cells"][key]
+    return row
+
+
+def write_csv(records: Iterable[MeasureRecord], handle: IO[str]) -> None:
+    writer = csv.DictWriter(handle, fieldnames=list(CSV_COLUMNS))
+    writer.writeheader()
+    for record in records:
+        writer.writerow(_csv_row(record))
+
+
+_WRITERS: dict[str, Callable[[Iterable[MeasureRecord], IO[str]], None]] = {
+    "jsonl": write_jsonl,
+    "csv": write_csv,
+}
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """'jsonl,csv' -> ('jsonl', 'csv'); unknown names raise ValueError naming them."""
+    names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    unknown = [n for n in names if n not in FORMATS]
+    if unknown or not names:
+        raise ValueError(f"unknown format {', '.join(unknown) or text!r}; choose from {', '.join(FORMATS)}")
+    return names
+
+
+def write_records(records: Sequence[MeasureRecord], out_dir: Path, formats: Sequence[str]) -> list[Path]:
+    """Write `records.<ext>` for each format, atomically; return the paths written."""
+    written = []
+    for name in formats:
+        path = out_dir / f"records.{name}"
+        with atomic_write(path, newline="" if name == "csv" else None) as handle:
+            _WRITERS[name](records, handle)
+        written.append(path)
+    return written

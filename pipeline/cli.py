@@ -1,0 +1,108 @@
+"""The `thaireport` command. The only place that turns errors into exit statuses."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from extract.records import MeasureRecord, record_json_schema
+from output.writers import FORMATS, parse_formats, record_json, write_records
+from pipeline.config import Settings
+from pipeline.document import DocumentResult, Status, process_document
+from pipeline.errors import ExitCode, ThaiReportError
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    try:
+        return parse_formats(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="thaireport",
+        description="Thai integrity/transparency reports into structured measure records.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    extract = commands.add_parser(
+        "extract",
+        help="read PDFs and OCR text exports, write one record per table row",
+        description="Read report PDFs and OCR text exports; write DIR/records.<format>.",
+    )
+    extract.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
+    extract.add_argument(
+        "-o", "--out", required=True, metavar="DIR",
+        help="output directory, or - to stream JSON Lines to stdout",
+    )
+    extract.add_argument(
+        "--format", dest="formats", type=_formats, default=("jsonl",),
+        metavar="LIST", help=f"comma-separated: {', '.join(FORMATS)} (default: jsonl)",
+    )
+    commands.add_parser("schema", help="print the JSON Schema of a record")
+    return parser
+
+
+def _report(result: DocumentResult) -> None:
+    if result.status is Status.FAILED:
+        print(f"thaireport: error: {result.error}", file=sys.stderr)
+        return
+    print(
+        f"{result.path}: {len(result.records)} records, {result.warnings} warnings, "
+        f"{result.repairs} text repairs, {result.pages} page(s)",
+        file=sys.stderr,
+    )
+
+
+def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
+    records: list[MeasureRecord] = []
+    failed = 0
+    for path in inputs:
+        result = process_document(path, settings)
+        _report(result)
+        if result.status is Status.FAILED:
+            failed += 1
+            continue
+        if settings.out is None:
+            for record in result.records:
+                sys.stdout.write(record_json(record) + "\n")
+            sys.stdout.flush()
+        records.extend(result.records)
+    if settings.out is not None:
+        try:
+            written = write_records(records, settings.out, settings.formats)
+        except OSError as exc:
+            print(f"thaireport: error: {settings.out}: cannot write ({exc})", file=sys.stderr)
+            return ExitCode.INPUT_FAILED
+        for path in written:
+            print(f"wrote {len(records)} records to {path}", file=sys.stderr)
+    if failed:
+        print(f"thaireport: {failed} of {len(inputs)} inputs failed", file=sys.stderr)
+        return ExitCode.INPUT_FAILED
+    return ExitCode.OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "schema":
+            print(json.dumps(record_json_schema(), ensure_ascii=False, indent=2))
+            return ExitCode.OK
+        out = None if args.out == "-" else Path(args.out)
+        if out is None and args.formats != ("jsonl",):
+            parser.error("--out - streams JSON Lines only; give a directory for other formats")
+        settings = Settings(out=out, formats=args.formats)
+        return run_extract(args.inputs, settings)
+    except ThaiReportError as exc:
+        print(f"thaireport: error: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""All run settings in one place, with named defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_FORMATS: tuple[str, ...] = ("jsonl",)
+TEXT_EXPORT_SUFFIXES: tuple[str, ...] = (".txt", ".tsv", ".text")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a run reads inputs and writes outputs.
+
+    `resolve()` accepts None, a mapping of field names or an instance, so library callers
+    and the CLI build settings the same way.
+    """
+
+    out: Path | None = None  # None: stream JSON Lines to stdout
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    text_export_suffixes: tuple[str, ...] = TEXT_EXPORT_SUFFIXES
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def resolve(cls, value: Settings | dict[str, Any] | None = None) -> Settings:
+        if value is None:
+            return cls()
+        if isinstance(value, Settings):
+            return value
+        unknown = set(value) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return replace(cls(), **value)
