@@ -51,18 +51,27 @@ class _OpenTable:
         self.last_page = part.page
 
     def _continues(self, first: Sequence[CellLines]) -> bool:
-        """Is the first row of a new page the rest of the previous page's last row?"""
+        """Is the first row of a new page the rest of the previous page's last row?
+
+        A continued row starts with empty cells on the left. When its measure cell itself
+        goes on, that cell's last line on the previous page was wrapped, and some other
+        cell (a short one, such as the responsible unit) has already ended.
+        """
         measure = self.measure_index()
-        if measure < len(first) and not first[measure].lines:
-            return True  # a continued row starts with empty cells on the left
+        if measure >= len(first) or not first[measure].lines:
+            return True
         assert self.columns is not None
         limits = right_limits(self.columns, self.rows)
         previous = self.rows[-1]
-        for index, cell in enumerate(first):
-            if index < len(previous) and previous[index].lines and cell.lines:
-                if is_wrapped(previous[index].lines[-1], cell.lines[0], limits[index]):
-                    return True
-        return False
+        wrapped = [
+            is_wrapped(previous[i].lines[-1], cell.lines[0], limits[i])
+            for i, cell in enumerate(first)
+            if i < len(previous) and previous[i].lines and cell.lines
+        ]
+        before = previous[measure].lines if measure < len(previous) else []
+        if not before or not is_wrapped(before[-1], first[measure].lines[0], limits[measure]):
+            return False
+        return not all(cell.lines for cell in first) or 2 * sum(wrapped) >= len(wrapped)
 
     def close(self) -> None:
         if self.columns is None:

@@ -115,13 +115,12 @@ _MONTHS: tuple[tuple[int, tuple[str, ...], tuple[str, str]], ...] = (
     (12, ("ธันวาคม",), ("ธ", "ค")),
 )
 
-_MONTH_BY_KEY: dict[str, int] = {}
-for _number, _names, _abbr in _MONTHS:
-    for _name in _names:
-        _MONTH_BY_KEY[_name] = _number
-    _MONTH_BY_KEY["".join(_abbr)] = _number
-
 _ABBREVIATION_KEYS = frozenset("".join(abbr) for _, _, abbr in _MONTHS)
+# Looked up with dots and spaces removed, so every OCR variant of an abbreviation agrees.
+_MONTH_BY_KEY: dict[str, int] = {
+    **{name: number for number, names, _ in _MONTHS for name in names},
+    **{"".join(abbr): number for number, _, abbr in _MONTHS},
+}
 
 _THAI = "\u0e01-\u0e4e"  # consonants, vowels and marks; Thai digits are not included
 
@@ -193,12 +192,12 @@ _DATE_SUFFIX_RE = re.compile(r"\s*[.,;)]?\s*")
 # ---------------------------------------------------------------------------------------
 # tokens: what the text says, before any year is inferred
 
-TokenKind = Literal["date", "quarter", "fiscal", "fiscal_whole", "calendar_year"]
+_TokenKind = Literal["date", "quarter", "fiscal", "fiscal_whole", "calendar_year"]
 
 
 @dataclass(frozen=True)
 class _Token:
-    kind: TokenKind
+    kind: _TokenKind
     start: int
     end: int
     text: str
