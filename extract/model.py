@@ -7,8 +7,13 @@ table code never knows which source ran.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
+
+
+def _spacing(text: str) -> int:
+    return sum(1 for c in text if not unicodedata.category(c).startswith("M"))
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,16 @@ class Word:
             return self.box.x1
         if self.char_right is not None and len(self.char_right) == len(self.text):
             return self.char_right[count - 1]
-        return self.box.x0 + self.box.width * count / len(self.text)
+        # Without per-character edges, share the width among spacing characters: Thai
+        # marks take no room of their own.
+        total = _spacing(self.text)
+        share = _spacing(self.text[:count]) / total if total else count / len(self.text)
+        return self.box.x0 + self.box.width * share
+
+    @property
+    def text_right(self) -> float:
+        """x where the last visible character ends (a trailing space may hang past the cell)."""
+        return self.prefix_right(len(self.text.rstrip()))
 
 
 @dataclass(frozen=True)

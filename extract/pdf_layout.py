@@ -124,6 +124,9 @@ def _words(chars: Sequence[dict[str, Any]], texts: Sequence[str | None], page: i
                     last_x1 = max(last_x1, box.x1)
                     cur_right[-1] = last_x1
                 else:
+                    if box.width > 0.5:  # sara am drawn as one spacing glyph
+                        cur_box = cur_box.union(box)
+                        last_x1 = max(last_x1, box.x1)
                     cur_text.append(text)
                     cur_right.append(last_x1)
             continue

@@ -25,6 +25,7 @@ from pipeline.errors import NoTableError, UnsupportedInputError
 @dataclass
 class _OpenTable:
     draft: SectionDraft
+    floor: float  # the lowest text line of any table in the document: the page's bottom
     columns: Columns | None = None
     rows: list[list[CellLines]] = field(default_factory=list)
     last_page: int = 0
@@ -71,7 +72,15 @@ class _OpenTable:
         before = previous[measure].lines if measure < len(previous) else []
         if not before or not is_wrapped(before[-1], first[measure].lines[0], limits[measure]):
             return False
-        return not all(cell.lines for cell in first) or 2 * sum(wrapped) >= len(wrapped)
+        # A row that was split fills its page to the bottom; one moved whole to the next
+        # page leaves room behind it.
+        last_bottom = max(line.box.bottom for cell in previous for line in cell.lines)
+        line_height = before[-1].box.height
+        if last_bottom < self.floor - 2.5 * line_height:
+            return False
+        # With every cell running on, even the short ones (responsible unit, period) must
+        # read as cut mid-text; a new row repeating "สำนักปลัด" does not.
+        return not all(cell.lines for cell in first) or all(wrapped)
 
     def close(self) -> None:
         if self.columns is None:
@@ -113,25 +122,38 @@ def extract_pdf_report(path: Path) -> ExtractedReport:
     drafts: list[SectionDraft] = []
     table: _OpenTable | None = None
     carry: Columns | None = None
+    page_items = []
     for page in pages:
         items = read_page_items(page, carry)
-        carry = None
+        carry = items[-1].columns if items and isinstance(items[-1], TablePart) else None
+        page_items.append(items)
+    floor = max(
+        (
+            line.box.bottom
+            for items in page_items
+            for item in items
+            if isinstance(item, TablePart)
+            for row in item.rows
+            for cell in row
+            for line in cell.lines
+        ),
+        default=0.0,
+    )
+    for page, items in zip(pages, page_items, strict=True):
         for item in items:
             if isinstance(item, HeadingItem):
                 if table is not None:
                     table.close()
-                table = _OpenTable(SectionDraft(item.heading))
+                table = _OpenTable(SectionDraft(item.heading), floor)
                 drafts.append(table.draft)
             elif isinstance(item, TablePart):
                 if table is None:
-                    table = _OpenTable(SectionDraft(SectionHeading("", None, None, "")))
+                    table = _OpenTable(SectionDraft(SectionHeading("", None, None, "")), floor)
                     drafts.append(table.draft)
                     issues.append(Issue("no-heading", f"page {page.number}: a table before any section heading"))
                 table.add_part(item)
             elif isinstance(item, LooseLine):
                 (title_lines if not drafts else loose).append(item.text)
-        if items and isinstance(items[-1], TablePart):
-            carry = items[-1].columns
     if table is not None:
         table.close()
     if not any(d.rows for d in drafts):

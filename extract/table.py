@@ -163,7 +163,7 @@ def _em(lines: Sequence[TextLine]) -> float:
 def _cell_right_limit(columns: Columns, index: int, cells: Sequence[CellLines]) -> float:
     """Where the writer wrapped lines in this column: the cell's inner right edge."""
     starts = [line.box.x0 for cell in cells for line in cell.lines]
-    ends = [line.box.x1 for cell in cells for line in cell.lines]
+    ends = [line.words[-1].text_right for cell in cells for line in cell.lines]
     if columns.ruled and starts:
         padding = max(0.0, min(starts) - columns.bounds[index])
         return columns.bounds[index + 1] - padding
@@ -301,7 +301,6 @@ def read_page_items(page: PageLayout, carry: Columns | None) -> list[PageItem]:
             for w in line.words
         ]
         verticals = _vertical_rules_through(page.rules, (band_top + band_bottom) / 2)
-        verticals = [x for x in verticals if guess_left - 3 * em <= x <= guess_right + 3 * em]
         if len(verticals) >= MIN_HEADER_KEYS + 1:
             columns = Columns(tuple(verticals), ruled=True)
         else:
@@ -338,9 +337,11 @@ def read_page_items(page: PageLayout, carry: Columns | None) -> list[PageItem]:
         spanning = [
             y for y in _spanning_rules(page.rules, carry.left, carry.right) if y < first_stop
         ]
+        # On a page with rules, a table continues only below a rule of its own frame;
+        # text above it (a running title) is not table content.
         top = spanning[0] - 0.1 if spanning else 0.0
         bottom = _table_bottom(page.rules, carry, top, first_stop)
-        words = take_words(top, bottom, carry)
+        words = take_words(top, bottom, carry) if spanning or not page.rules else []
         if words:
             row_rules = [y for y in spanning if top + RULE_SNAP < y < bottom - RULE_SNAP]
             rows = _table_rows(words, carry, row_rules)
