@@ -19,6 +19,9 @@ from pythainlp.tokenize import word_tokenize
 from extract.model import TextLine, Word
 
 # A line that starts a numbered step or a bullet starts on its own line, whatever the room.
+# A line that announces a list ("... ดังนี้", "...:") ends there.
+_LIST_INTRO = re.compile(r"(?:ดังนี้|:)\s*$")
+LOOKAHEAD_LINES = 3  # a word cut by characters over narrow-cell lines spans up to this many
 _LIST_START = re.compile(r"^\s*(?:[๐-๙0-9]{1,2}\s*[.)](?![๐-๙0-9])|[-•●○▪■*])")
 
 
@@ -90,17 +93,16 @@ def _width_of(prefix: str, lines: Sequence[TextLine]) -> float:
 
 
 def is_wrapped(
-    line: TextLine, following: TextLine, right_limit: float, after: TextLine | None = None
+    line: TextLine, following: TextLine, right_limit: float, after: Sequence[TextLine] = ()
 ) -> bool:
     """Did the layout engine wrap `line` (so `following` continues it)?
 
-    `after`, the line after `following`, lets a word that was cut over two lines be seen
-    whole.
+    `after`, the lines after `following`, let a word cut over several lines be seen whole.
     """
-    if _LIST_START.match(following.text):
+    if _LIST_START.match(following.text) or _LIST_INTRO.search(line.text):
         return False
     before = line.text.rstrip() + (" " if line.ends_with_space else "")
-    rest = [following] if after is None else [following, after]
+    rest = [following, *after]
     word, straddles = _word_at_break(before, "".join(ln.text for ln in rest))
     if straddles:
         return True
@@ -109,7 +111,7 @@ def is_wrapped(
 
 
 def joiner(
-    line: TextLine, following: TextLine, right_limit: float, after: TextLine | None = None
+    line: TextLine, following: TextLine, right_limit: float, after: Sequence[TextLine] = ()
 ) -> str:
     if not is_wrapped(line, following, right_limit, after):
         return "\n"
@@ -123,7 +125,7 @@ def block_text(lines: Sequence[TextLine], right_limit: float) -> str:
         return ""
     parts = [lines[0].text.strip()]
     for i in range(len(lines) - 1):
-        after = lines[i + 2] if i + 2 < len(lines) else None
+        after = lines[i + 2 : i + 2 + LOOKAHEAD_LINES]
         parts.append(joiner(lines[i], lines[i + 1], right_limit, after))
         parts.append(lines[i + 1].text.strip())
     return "".join(parts)

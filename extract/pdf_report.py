@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from extract.assemble import SectionDraft, assemble_report
@@ -102,6 +102,17 @@ class _OpenTable:
             self.draft.add_row(cells, pages=sorted(pages))
 
 
+def _continue_heading(heading: SectionHeading, line: LooseLine) -> SectionHeading:
+    """A heading too long for one line goes on below it; Thai runs on without a space."""
+    thai_join = heading.printed[-1:] >= "\u0e00" and line.text[:1] >= "\u0e00"
+    glue = "" if thai_join and not heading.printed.endswith(" ") else " "
+    return replace(
+        heading,
+        printed=heading.printed + glue + line.text,
+        title=(heading.title + glue + line.text).strip(),
+    )
+
+
 def extract_pdf_report(path: Path) -> ExtractedReport:
     pages: list[PageLayout] = list(read_pdf_layout(path))
     if not pages:
@@ -139,7 +150,9 @@ def extract_pdf_report(path: Path) -> ExtractedReport:
         ),
         default=0.0,
     )
+    running_headers = 0
     for page, items in zip(pages, page_items, strict=True):
+        previous_heading = False
         for item in items:
             if isinstance(item, HeadingItem):
                 if table is not None:
@@ -152,10 +165,22 @@ def extract_pdf_report(path: Path) -> ExtractedReport:
                     drafts.append(table.draft)
                     issues.append(Issue("no-heading", f"page {page.number}: a table before any section heading"))
                 table.add_part(item)
+                previous_heading = False
             elif isinstance(item, LooseLine):
+                if table is not None and previous_heading:
+                    table.draft.heading = _continue_heading(table.draft.heading, item)
+                    continue  # the heading wrapped onto this line
+                if drafts and item.text in title_lines:
+                    running_headers += 1  # the title block repeated at the top of a page
+                    continue
                 (title_lines if not drafts else loose).append(item.text)
+            previous_heading = isinstance(item, HeadingItem)
     if table is not None:
         table.close()
+    if running_headers:
+        issues.append(
+            Issue("running-header", f"{running_headers} repeated title-block lines read as page headers")
+        )
     if not any(d.rows for d in drafts):
         raise NoTableError(
             "no measure table found (no header row naming the six columns)", path=path

@@ -79,6 +79,7 @@ class LooseLine:
     text: str
     page: int
     top: float
+    ends_with_space: bool = False
 
 
 PageItem = HeadingItem | TablePart | LooseLine
@@ -349,8 +350,7 @@ def read_page_items(page: PageLayout, carry: Columns | None) -> list[PageItem]:
 
     for line in lines:
         if id(line) not in used:
-            leftover = [w for w in line.words]
-            items.append(LooseLine(" ".join(w.text.strip() for w in leftover), page.number, line.box.top))
+            items.append(LooseLine(line.text, page.number, line.box.top, line.ends_with_space))
     items.sort(key=lambda item: item.top)
     return items
 
