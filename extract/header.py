@@ -74,18 +74,25 @@ def match_header(cells: Sequence[str], *, min_score: float = MIN_HEADER_SCORE) -
 
 
 def header_keys_in(text: str) -> set[str]:
-    """Canonical keys whose header wording appears inside a line of text (for detection)."""
+    """The canonical key a header fragment (one line of a wrapped header cell) names, if any.
+
+    A fragment must carry a good part of a label ("การ" is in every label); among the keys
+    it could begin, the one whose label it matches most completely wins, so
+    "มาตรการ/กิจกรรม" is the measure even though the result label ends with it.
+    """
     squashed = _squash(text)
-    found = set()
+    best: tuple[float, float, str] | None = None
     for key, variants in HEADER_VARIANTS.items():
-        for variant in variants[:2]:
-            # A fragment must carry a good part of the label: "การ" is in every label.
+        for variant in variants:
             if len(squashed) < min(6, len(variant)) or len(squashed) < 0.4 * len(variant):
                 continue
-            if fuzz.partial_ratio(variant, squashed) >= 90:
-                found.add(key)
-                break
-    return found
+            partial = fuzz.partial_ratio(variant, squashed)
+            if partial < 90:
+                continue
+            candidate = (partial, fuzz.ratio(variant, squashed), key)
+            if best is None or candidate[:2] > best[:2]:
+                best = candidate
+    return {best[2]} if best else set()
 
 
 def is_header_row(cells: Sequence[str]) -> bool:

@@ -1,0 +1,57 @@
+"""Shared fixtures: the user's example report and PDFs rendered from it with real Thai fonts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.content import EXAMPLE_EXPORT, ReportContent, example_content
+from tests.fixtures.pdfgen import VARIANTS, render_report
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Whitespace folding used to compare cell texts across sources."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def raw_export_rows() -> list[list[str]]:
+    """The example's table rows straight from the file: tags removed, whitespace folded.
+
+    Written independently of the project's parser so that it checks the parser.
+    """
+    rows = []
+    for line in EXAMPLE_EXPORT.read_text(encoding="utf-8").splitlines():
+        if "\t" not in line:
+            continue
+        cells = [fold(_TAG.sub(" ", cell)) for cell in line.split("\t")]
+        if cells[0].startswith("มาตรการ/กิจกรรม"):
+            continue  # a header row
+        rows.append(cells)
+    return rows
+
+
+@pytest.fixture(scope="session")
+def content() -> ReportContent:
+    return example_content()
+
+
+@pytest.fixture(scope="session")
+def render(
+    tmp_path_factory: pytest.TempPathFactory, content: ReportContent
+) -> Callable[[str], Path]:
+    """Render the example content in a named variant (once per session)."""
+    cache: dict[str, Path] = {}
+    folder = tmp_path_factory.mktemp("rendered")
+
+    def _render(name: str) -> Path:
+        if name not in cache:
+            cache[name] = render_report(content, folder / f"{name}.pdf", VARIANTS[name])
+        return cache[name]
+
+    return _render
