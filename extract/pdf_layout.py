@@ -17,8 +17,7 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from extract.model import Box, PageLayout, Rule, TextSource, Word
 from extract.textlayer import PUA_TO_THAI, SARA_AM, repair_thai
@@ -29,19 +28,27 @@ RULE_MAX_THICKNESS = 3.0  # points; thicker filled rectangles are shading, not r
 MIN_RULE_LENGTH = 6.0
 
 
+def _open_error(path: Path, exc: BaseException) -> InputError:
+    # pdfplumber wraps pdfminer's errors; look at the original one.
+    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+        return EncryptedPdfError(
+            "the PDF is encrypted",
+            path=path,
+            hint=f"decrypt it first, e.g. `qpdf --decrypt {path} decrypted.pdf`",
+        )
+    detail = cause if isinstance(cause, BaseException) else exc
+    return InputError(f"not a readable PDF ({type(detail).__name__}: {detail})", path=path)
+
+
 @contextmanager
 def open_pdf(path: Path) -> Iterator[Any]:
     """Open a PDF with errors that say what is wrong with the file."""
     try:
         pdf = pdfplumber.open(path)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise EncryptedPdfError(
-            "the PDF is encrypted",
-            path=path,
-            hint=f"decrypt it first, e.g. `qpdf --decrypt {path} decrypted.pdf` ({exc!r})",
-        ) from exc
-    except (PDFSyntaxError, PSException, ValueError, TypeError, KeyError) as exc:
-        raise InputError(f"not a readable PDF ({type(exc).__name__}: {exc})", path=path) from exc
+        pdf.pages  # noqa: B018 - reading the page tree is where damaged files fail
+    except Exception as exc:
+        raise _open_error(path, exc) from exc
     try:
         yield pdf
     finally:
