@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
 def _spacing(text: str) -> int:
@@ -50,7 +50,7 @@ class Box:
         )
 
 
-class TextSource(str, Enum):
+class TextSource(StrEnum):
     TEXT_LAYER = "text-layer"
     OCR = "ocr"
     TEXT_EXPORT = "text-export"

@@ -176,7 +176,9 @@ def read_pdf_layout(path: Path) -> Iterator[PageLayout]:
                 raw_words = _words(chars, texts, index)
                 rules = _rules(page)
             except Exception as exc:  # pdfminer raises many kinds on damaged content streams
-                raise InputError(f"cannot read page content ({type(exc).__name__}: {exc})", path=path, page=index) from exc
+                raise InputError(
+                    f"cannot read page content ({type(exc).__name__}: {exc})", path=path, page=index
+                ) from exc
             repairs = cid_repairs
             words = []
             for word in raw_words:

@@ -18,7 +18,15 @@ from extract.model import (
     TextSource,
 )
 from extract.pdf_layout import read_pdf_layout
-from extract.table import CellLines, Columns, HeadingItem, LooseLine, TablePart, read_page_items, right_limits
+from extract.table import (
+    CellLines,
+    Columns,
+    HeadingItem,
+    LooseLine,
+    TablePart,
+    read_page_items,
+    right_limits,
+)
 from pipeline.errors import NoTableError, UnsupportedInputError
 
 
@@ -163,7 +171,11 @@ def extract_pdf_report(path: Path) -> ExtractedReport:
                 if table is None:
                     table = _OpenTable(SectionDraft(SectionHeading("", None, None, "")), floor)
                     drafts.append(table.draft)
-                    issues.append(Issue("no-heading", f"page {page.number}: a table before any section heading"))
+                    issues.append(
+                        Issue(
+                            "no-heading", f"page {page.number}: a table before any section heading"
+                        )
+                    )
                 table.add_part(item)
                 previous_heading = False
             elif isinstance(item, LooseLine):
@@ -179,7 +191,10 @@ def extract_pdf_report(path: Path) -> ExtractedReport:
         table.close()
     if running_headers:
         issues.append(
-            Issue("running-header", f"{running_headers} repeated title-block lines read as page headers")
+            Issue(
+                "running-header",
+                f"{running_headers} repeated title-block lines read as page headers",
+            )
         )
     if not any(d.rows for d in drafts):
         raise NoTableError(

@@ -23,7 +23,7 @@ from extract.normalize import (
 )
 from extract.normalize.numerals import arabic_to_thai_digits
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
 
 class _Model(BaseModel):
@@ -132,7 +132,10 @@ def record_json_schema() -> dict[str, Any]:
 def _cell_values(text: str, fiscal_be: int | None) -> tuple[CellValues, list[str]]:
     scan = find_dates(text, fiscal_year_be=fiscal_be)
     values = CellValues(
-        dates=[DateValue(text=d.text, start=d.start, end=d.end, precision=d.precision) for d in scan.dates],
+        dates=[
+            DateValue(text=d.text, start=d.start, end=d.end, precision=d.precision)
+            for d in scan.dates
+        ],
         percentages=[PercentValue(text=p.text, value=p.value) for p in find_percentages(text)],
         counts=[CountValue(text=c.text, value=c.value, unit=c.unit) for c in find_counts(text)],
         steps=list(split_steps(text)),
@@ -147,7 +150,9 @@ def _warning(issue: Issue) -> RecordWarning:
 def _section_warnings(section: Section, position: int) -> list[RecordWarning]:
     number = section.heading.number
     if number is None:
-        return [RecordWarning(code="section-unnumbered", message=f"section {position} has no number")]
+        return [
+            RecordWarning(code="section-unnumbered", message=f"section {position} has no number")
+        ]
     if number != position:
         return [
             RecordWarning(
@@ -161,12 +166,20 @@ def _section_warnings(section: Section, position: int) -> list[RecordWarning]:
     return []
 
 
-def build_records(report: ExtractedReport, *, document_id: str, source_path: str) -> list[MeasureRecord]:
+def build_records(
+    report: ExtractedReport, *, document_id: str, source_path: str
+) -> list[MeasureRecord]:
     title = report.title
     fiscal: FiscalYear | None = None
     if title.fiscal_year_be is not None:
         start, end = fiscal_year_range(title.fiscal_year_be)
-        fiscal = FiscalYear(printed=title.fiscal_year_text, be=title.fiscal_year_be, ce=end.year, start=start, end=end)
+        fiscal = FiscalYear(
+            printed=title.fiscal_year_text,
+            be=title.fiscal_year_be,
+            ce=end.year,
+            start=start,
+            end=end,
+        )
     page_issues = [i for i in report.issues if i.code == "page-note"]
     records: list[MeasureRecord] = []
     for position, section in enumerate(report.sections, start=1):
@@ -180,8 +193,18 @@ def build_records(report: ExtractedReport, *, document_id: str, source_path: str
         section_warnings = _section_warnings(section, position)
         for row_index, row in enumerate(section.rows, start=1):
             records.append(
-                _record(row, report, ref, fiscal, section_warnings, page_issues, row_index,
-                        len(records) + 1, document_id, source_path)
+                _record(
+                    row,
+                    report,
+                    ref,
+                    fiscal,
+                    section_warnings,
+                    page_issues,
+                    row_index,
+                    len(records) + 1,
+                    document_id,
+                    source_path,
+                )
             )
     return records
 
@@ -209,18 +232,35 @@ def _record(
         values[key] = cell_values
         if key != "period":  # the period's own parse reports on it below
             warnings.extend(RecordWarning(code="date", message=m, cell=key) for m in cell_warnings)
-    period = parse_period(cells["period"].text, fiscal_year_be=fiscal_be) if cells["period"].text else None
+    period = (
+        parse_period(cells["period"].text, fiscal_year_be=fiscal_be)
+        if cells["period"].text
+        else None
+    )
     if period is not None:
-        warnings.extend(RecordWarning(code="period", message=m, cell="period") for m in period.warnings)
+        warnings.extend(
+            RecordWarning(code="period", message=m, cell="period") for m in period.warnings
+        )
     elif not cells["period"].text:
-        warnings.append(RecordWarning(code="period-empty", message="the period cell is empty", cell="period"))
+        warnings.append(
+            RecordWarning(code="period-empty", message="the period cell is empty", cell="period")
+        )
     pages = row.pages or (1,)
     for issue in page_issues:
         if any(issue.message.startswith(f"page {p}:") for p in pages):
             warnings.append(_warning(issue))
     locations = {
         key: [
-            CellLocation(page=r.page, bbox=(round(r.box.x0, 2), round(r.box.top, 2), round(r.box.x1, 2), round(r.box.bottom, 2)), confidence=r.confidence)
+            CellLocation(
+                page=r.page,
+                bbox=(
+                    round(r.box.x0, 2),
+                    round(r.box.top, 2),
+                    round(r.box.x1, 2),
+                    round(r.box.bottom, 2),
+                ),
+                confidence=r.confidence,
+            )
             for r in cell.regions
         ]
         for key, cell in cells.items()

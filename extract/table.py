@@ -10,6 +10,7 @@ continues the previous page's table with its columns. The result is a sequence o
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -193,7 +194,7 @@ def _split_rows_by_gaps(lines: Sequence[TextLine]) -> list[list[TextLine]]:
             bands[-1] = (top, max(bottom, line.box.bottom), [*members, line])
         else:
             bands.append((line.box.top, line.box.bottom, [line]))
-    gaps = [b[0] - a[1] for a, b in zip(bands, bands[1:], strict=False)]
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(bands)]
     if not gaps:
         return [bands[0][2]]
     usual = statistics.median(gaps)
@@ -222,7 +223,7 @@ def _table_rows(
     if row_rules:
         bounds = [float("-inf"), *row_rules, float("inf")]
         rows = []
-        for top, bottom in zip(bounds, bounds[1:], strict=False):
+        for top, bottom in itertools.pairwise(bounds):
             inside = [w for w in words if top <= w.box.middle_y < bottom]
             if inside:
                 rows.append(_cells_of(inside, columns))
@@ -231,6 +232,57 @@ def _table_rows(
     return [
         _cells_of([w for line in row for w in line.words], columns)
         for row in _split_rows_by_gaps(lines)
+    ]
+
+
+@dataclass(frozen=True)
+class HeaderBand:
+    """The header row of a table on a page: from its first line down to the rule under it."""
+
+    top: float
+    bottom: float
+
+
+def _header_bands(
+    lines: Sequence[TextLine],
+    rules: Sequence[Rule],
+    header_starts: Sequence[int],
+    heading_tops: Sequence[float],
+    em: float,
+) -> list[HeaderBand]:
+    bands: list[HeaderBand] = []
+    for start in header_starts:
+        first = lines[start]
+        if bands and first.box.top < bands[-1].bottom:
+            continue  # a further line of a header already read
+        left = min(w.box.x0 for w in first.words) - em
+        right = max(w.box.x1 for w in first.words) + em
+        limit = next((t for t in heading_tops if t > first.box.top + 0.5), float("inf"))
+        below = [y for y in _spanning_rules(rules, left, right) if first.box.top < y < limit]
+        bands.append(HeaderBand(first.box.top, below[0] if below else first.box.bottom + 0.1))
+    return bands
+
+
+def _band_columns(
+    band: HeaderBand, band_words: Sequence[Word], rules: Sequence[Rule], em: float
+) -> Columns:
+    """Columns from the vertical rules crossing the header, else from the header words."""
+    verticals = _vertical_rules_through(rules, (band.top + band.bottom) / 2)
+    if len(verticals) >= MIN_HEADER_KEYS + 1:
+        return Columns(tuple(verticals), ruled=True)
+    clusters = _header_word_clusters(band_words, em)
+    frame = [r.box for r in rules if r.horizontal and abs(r.box.middle_y - band.bottom) < RULE_SNAP]
+    left = min([c.x0 for c in clusters] + [b.x0 for b in frame])
+    right = max([c.x1 for c in clusters] + [b.x1 for b in frame])
+    inner = [(a.x1 + b.x0) / 2 for a, b in itertools.pairwise(clusters)]
+    return Columns((left, *inner, right), ruled=False)
+
+
+def _row_rules(rules: Sequence[Rule], columns: Columns, top: float, bottom: float) -> list[float]:
+    return [
+        y
+        for y in _spanning_rules(rules, columns.left, columns.right)
+        if top + RULE_SNAP < y < bottom - RULE_SNAP
     ]
 
 
@@ -249,37 +301,13 @@ def read_page_items(page: PageLayout, carry: Columns | None) -> list[PageItem]:
             headings.append((line.box.top, heading, line))
         elif _is_header_line(line):
             header_starts.append(i)
-
     heading_tops = sorted(h[0] for h in headings)
-
-    def next_heading(top: float) -> float:
-        return next((t for t in heading_tops if t > top + 0.5), float("inf"))
-
-    # Header bands: a header line down to the rule under the header (or its own bottom).
-    bands: list[tuple[TextLine, float, float, float, float]] = []
-    for start in header_starts:
-        header_line = lines[start]
-        band_top = header_line.box.top
-        if bands and band_top < bands[-1][2]:
-            continue  # a further line of a header already read
-        guess_left = min(w.box.x0 for w in header_line.words) - em
-        guess_right = max(w.box.x1 for w in header_line.words) + em
-        limit = next_heading(band_top)
-        below = [
-            y
-            for y in _spanning_rules(page.rules, guess_left, guess_right)
-            if band_top < y < limit
-        ]
-        band_bottom = below[0] if below else header_line.box.bottom + 0.1
-        bands.append((header_line, band_top, band_bottom, guess_left, guess_right))
+    bands = _header_bands(lines, page.rules, header_starts, heading_tops, em)
 
     # Each table runs from its header band to the next heading or header band.
-    stops = sorted(heading_tops + [band[1] for band in bands])
+    stops = sorted([*heading_tops, *(band.top for band in bands)])
     items: list[PageItem] = [HeadingItem(h, top) for top, h, _ in headings]
     used: set[int] = {id(h[2]) for h in headings}
-
-    def region_end(top: float) -> float:
-        return next((s for s in stops if s > top + 0.5), float("inf"))
 
     def take_words(top: float, bottom: float, columns: Columns) -> list[Word]:
         chosen = []
@@ -293,44 +321,19 @@ def read_page_items(page: PageLayout, carry: Columns | None) -> list[PageItem]:
                     used.add(id(line))
         return chosen
 
-    for header_line, band_top, band_bottom, guess_left, guess_right in bands:
-        end = region_end(band_top)
-        band_words = [
-            w
-            for line in lines
-            if band_top - 0.5 <= line.box.middle_y <= band_bottom
-            for w in line.words
-        ]
-        verticals = _vertical_rules_through(page.rules, (band_top + band_bottom) / 2)
-        if len(verticals) >= MIN_HEADER_KEYS + 1:
-            columns = Columns(tuple(verticals), ruled=True)
-        else:
-            clusters = _header_word_clusters(band_words, em)
-            frame = [
-                r.box
-                for r in page.rules
-                if r.horizontal and abs(r.box.middle_y - band_bottom) < RULE_SNAP
-            ]
-            left = min([c.x0 for c in clusters] + [b.x0 for b in frame])
-            right = max([c.x1 for c in clusters] + [b.x1 for b in frame])
-            inner = [(a.x1 + b.x0) / 2 for a, b in zip(clusters, clusters[1:], strict=False)]
-            columns = Columns((left, *inner, right), ruled=False)
+    for band in bands:
+        in_band = [ln for ln in lines if band.top - 0.5 <= ln.box.middle_y <= band.bottom]
+        used.update(id(ln) for ln in in_band)
+        band_words = [w for ln in in_band for w in ln.words]
+        columns = _band_columns(band, band_words, page.rules, em)
         header_cells = _cells_of(band_words, columns)
-        for line in lines:
-            if band_top - 0.5 <= line.box.middle_y <= band_bottom:
-                used.add(id(line))
         limits = right_limits(columns, [header_cells])
         header = [block_text(c.lines, lim) for c, lim in zip(header_cells, limits, strict=True)]
-        body_top = band_bottom
-        body_bottom = _table_bottom(page.rules, columns, body_top, end)
-        words = take_words(body_top, body_bottom, columns)
-        row_rules = [
-            y
-            for y in _spanning_rules(page.rules, columns.left, columns.right)
-            if body_top + RULE_SNAP < y < body_bottom - RULE_SNAP
-        ]
-        rows = _table_rows(words, columns, row_rules)
-        items.append(TablePart(page.number, columns, header, rows, band_top))
+        end = next((s for s in stops if s > band.top + 0.5), float("inf"))
+        bottom = _table_bottom(page.rules, columns, band.bottom, end)
+        words = take_words(band.bottom, bottom, columns)
+        rows = _table_rows(words, columns, _row_rules(page.rules, columns, band.bottom, bottom))
+        items.append(TablePart(page.number, columns, header, rows, band.top))
 
     # A table left open on the previous page continues above the first heading/header here.
     if carry is not None:
@@ -344,8 +347,7 @@ def read_page_items(page: PageLayout, carry: Columns | None) -> list[PageItem]:
         bottom = _table_bottom(page.rules, carry, top, first_stop)
         words = take_words(top, bottom, carry) if spanning or not page.rules else []
         if words:
-            row_rules = [y for y in spanning if top + RULE_SNAP < y < bottom - RULE_SNAP]
-            rows = _table_rows(words, carry, row_rules)
+            rows = _table_rows(words, carry, _row_rules(page.rules, carry, top, bottom))
             items.append(TablePart(page.number, carry, None, rows, top))
 
     for line in lines:

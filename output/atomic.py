@@ -11,7 +11,9 @@ from typing import IO
 
 
 @contextmanager
-def atomic_write(path: Path, *, encoding: str = "utf-8", newline: str | None = None) -> Iterator[IO[str]]:
+def atomic_write(
+    path: Path, *, encoding: str = "utf-8", newline: str | None = None
+) -> Iterator[IO[str]]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -96,11 +96,15 @@ def parse_formats(text: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
     unknown = [n for n in names if n not in FORMATS]
     if unknown or not names:
-        raise ValueError(f"unknown format {', '.join(unknown) or text!r}; choose from {', '.join(FORMATS)}")
+        raise ValueError(
+            f"unknown format {', '.join(unknown) or text!r}; choose from {', '.join(FORMATS)}"
+        )
     return names
 
 
-def write_records(records: Sequence[MeasureRecord], out_dir: Path, formats: Sequence[str]) -> list[Path]:
+def write_records(
+    records: Sequence[MeasureRecord], out_dir: Path, formats: Sequence[str]
+) -> list[Path]:
     """Write `records.<ext>` for each format, atomically; return the paths written."""
     written = []
     for name in formats:

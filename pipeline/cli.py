@@ -35,12 +35,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     extract.add_argument(
-        "-o", "--out", required=True, metavar="DIR",
+        "-o",
+        "--out",
+        required=True,
+        metavar="DIR",
         help="output directory, or - to stream JSON Lines to stdout",
     )
     extract.add_argument(
-        "--format", dest="formats", type=_formats, default=("jsonl",),
-        metavar="LIST", help=f"comma-separated: {', '.join(FORMATS)} (default: jsonl)",
+        "--format",
+        dest="formats",
+        type=_formats,
+        default=("jsonl",),
+        metavar="LIST",
+        help=f"comma-separated: {', '.join(FORMATS)} (default: jsonl)",
     )
     commands.add_parser("schema", help="print the JSON Schema of a record")
     return parser

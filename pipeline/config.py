@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ class Settings:
     out: Path | None = None  # None: stream JSON Lines to stdout
     formats: tuple[str, ...] = DEFAULT_FORMATS
     text_export_suffixes: tuple[str, ...] = TEXT_EXPORT_SUFFIXES
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def resolve(cls, value: Settings | dict[str, Any] | None = None) -> Settings:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 from extract.pdf_report import extract_pdf_report
@@ -26,13 +26,13 @@ from pipeline.errors import (
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
 
 
-class InputKind(str, Enum):
+class InputKind(StrEnum):
     PDF = "pdf"
     TEXT_EXPORT = "text-export"
     IMAGE = "image"
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     DONE = "done"
     FAILED = "failed"
 

@@ -63,7 +63,9 @@ def bad_inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def test_extract_writes_jsonl_and_csv(tmp_path: Path, render: Callable[[str], Path]) -> None:
     pdf = render("portrait")
-    result = thaireport("extract", EXAMPLE_EXPORT, pdf, "-o", tmp_path / "out", "--format", "jsonl,csv")
+    result = thaireport(
+        "extract", EXAMPLE_EXPORT, pdf, "-o", tmp_path / "out", "--format", "jsonl,csv"
+    )
     assert result.returncode == 0, result.stderr
     lines = (tmp_path / "out" / "records.jsonl").read_text(encoding="utf-8").splitlines()
     records = [json.loads(line) for line in lines]
@@ -77,9 +79,7 @@ def test_extract_writes_jsonl_and_csv(tmp_path: Path, render: Callable[[str], Pa
 
     by_kind: dict[str, list[dict[str, str]]] = {}
     for r in records:
-        by_kind.setdefault(r["source_kind"], []).append(
-            {k: fold(v) for k, v in r["cells"].items()}
-        )
+        by_kind.setdefault(r["source_kind"], []).append({k: fold(v) for k, v in r["cells"].items()})
     assert by_kind["text-layer"] == by_kind["text-export"]
     with (tmp_path / "out" / "records.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))

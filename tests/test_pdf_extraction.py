@@ -19,9 +19,7 @@ ALL_VARIANTS = sorted(VARIANTS)
 
 
 @pytest.mark.parametrize("name", ALL_VARIANTS)
-def test_every_variant_gives_the_same_eleven_rows(
-    name: str, render: Callable[[str], Path]
-) -> None:
+def test_every_variant_gives_the_same_eleven_rows(name: str, render: Callable[[str], Path]) -> None:
     report = extract_pdf_report(render(name))
     rows = [[fold(r.cells[k].text) for k in COLUMN_KEYS] for s in report.sections for r in s.rows]
     expected = raw_export_rows()
@@ -122,3 +120,15 @@ def test_seven_column_table_keeps_the_extra_columns(tmp_path: Path) -> None:
     records = build_records(report, document_id="e" * 64, source_path=str(path))
     assert records[1].normalized.period_start == dt.date(2023, 10, 1)  # from the fiscal year
     assert records[0].organization == "เทศบาลตำบลตัวอย่าง"
+
+
+def test_bundled_example_pdfs_are_what_the_generator_makes(tmp_path: Path) -> None:
+    from tests.fixtures.content import EXAMPLES, example_content
+    from tests.fixtures.make_examples import BUNDLED
+
+    content = example_content()
+    for name, variant in BUNDLED.items():
+        fresh = render_report(content, tmp_path / name, VARIANTS[variant])
+        assert fresh.read_bytes() == (EXAMPLES / name).read_bytes(), (
+            f"examples/{name} is stale: run python -m tests.fixtures.make_examples"
+        )

@@ -52,7 +52,10 @@ def test_private_use_share_counts_only_unmappable_code_points() -> None:
 
 
 def _chars(*texts: str) -> list[dict[str, object]]:
-    return [{"text": t, "x0": i * 5.0, "x1": i * 5.0 + 5, "top": 0.0, "bottom": 10.0} for i, t in enumerate(texts)]
+    return [
+        {"text": t, "x0": i * 5.0, "x1": i * 5.0 + 5, "top": 0.0, "bottom": 10.0}
+        for i, t in enumerate(texts)
+    ]
 
 
 def test_unmapped_glyph_inside_sara_am_cluster_is_dropped_and_counted() -> None:
