@@ -10,7 +10,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng poppler-utils 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= out
 
-.PHONY: run test lint bench system venv clean
+.PHONY: run test lint bench bench-quick system venv clean
 
 system: .stamps/system
 .stamps/system:
@@ -30,6 +30,8 @@ venv: .stamps/venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	# img2table (a baseline in the benchmark) without its GUI build of OpenCV
+	$(BIN)/pip install -q -c constraints.txt --no-deps img2table
 	@mkdir -p .stamps && touch $@
 
 run: system venv
@@ -38,6 +40,12 @@ run: system venv
 
 test: system venv
 	$(BIN)/pytest -q
+
+bench: system venv
+	$(BIN)/python -m bench.run --out bench-results.json
+
+bench-quick: system venv
+	$(BIN)/python -m bench.run --quick --out bench-results-quick.json
 
 lint: venv
 	$(BIN)/ruff check pipeline ocr extract output tests

@@ -120,6 +120,8 @@ def assemble_report(
     repairs_per_page: Mapping[int, int],
     loose_text: Sequence[str] = (),
     issues: Sequence[Issue] = (),
+    page_sources: Mapping[int, TextSource] | None = None,
+    page_notes: Mapping[int, tuple[str, ...]] | None = None,
 ) -> ExtractedReport:
     all_issues = list(issues)
     for draft in drafts:
@@ -130,6 +132,8 @@ def assemble_report(
         page_count=page_count,
         source=source,
         repairs_per_page=dict(repairs_per_page),
+        page_sources=dict(page_sources or dict.fromkeys(repairs_per_page, source)),
+        page_notes=dict(page_notes or {}),
         issues=tuple(all_issues),
         loose_text=tuple(loose_text),
     )

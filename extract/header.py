@@ -30,6 +30,7 @@ HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
 }
 
 MIN_HEADER_SCORE = 75.0
+WEAK_HEADER_SCORE = 50.0
 _SPACE = re.compile(r"\s+")
 
 
@@ -59,18 +60,30 @@ def match_header(cells: Sequence[str], *, min_score: float = MIN_HEADER_SCORE) -
         ),
         reverse=True,
     )
-    taken_cells: set[int] = set()
-    taken_keys: set[str] = set()
     mapping: dict[int, str] = {}
     for score, index, key in pairs:
         if score < min_score:
             break
-        if index in taken_cells or key in taken_keys:
+        if index not in mapping and key not in mapping.values():
+            mapping[index] = key
+    # OCR garbles headers ("วิธีด้าเพ็นการ"): a weaker match still counts when it sits in
+    # the canonical order between the columns already matched.
+    for score, index, key in pairs:
+        if score < WEAK_HEADER_SCORE:
+            break
+        if index in mapping or key in mapping.values():
             continue
-        mapping[index] = key
-        taken_cells.add(index)
-        taken_keys.add(key)
+        if _in_order(mapping, index, key):
+            mapping[index] = key
     return dict(sorted(mapping.items()))
+
+
+def _in_order(mapping: dict[int, str], index: int, key: str) -> bool:
+    rank = COLUMN_KEYS.index(key)
+    return all(
+        (COLUMN_KEYS.index(other) < rank) == (position < index)
+        for position, other in mapping.items()
+    )
 
 
 def header_keys_in(text: str) -> set[str]:

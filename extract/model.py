@@ -54,6 +54,7 @@ class TextSource(StrEnum):
     TEXT_LAYER = "text-layer"
     OCR = "ocr"
     TEXT_EXPORT = "text-export"
+    MIXED = "mixed"  # a document whose pages were read in different ways
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ class PageLayout:
     rules: tuple[Rule, ...]
     source: TextSource
     repairs: int = 0  # Thai text-layer repairs applied on this page
-    notes: tuple[str, ...] = ()  # what was noticed while reading the page
+    notes: tuple[str, ...] = ()  # how the page was read (path, OCR time, rotation)
+    warnings: tuple[str, ...] = ()  # what a reader should check on this page
 
 
 @dataclass(frozen=True)
@@ -212,5 +214,7 @@ class ExtractedReport:
     page_count: int
     source: TextSource
     repairs_per_page: dict[int, int] = field(default_factory=dict)
+    page_sources: dict[int, TextSource] = field(default_factory=dict)  # how each page was read
+    page_notes: dict[int, tuple[str, ...]] = field(default_factory=dict)
     issues: tuple[Issue, ...] = ()  # document-level warnings
     loose_text: tuple[str, ...] = ()  # text outside every table and heading, kept

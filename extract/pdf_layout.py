@@ -188,11 +188,10 @@ def read_pdf_layout(path: Path) -> Iterator[PageLayout]:
                 same = len(fixed.text) == len(word.text)
                 rights = word.char_right if same else None
                 words.append(Word(fixed.text, word.box, word.page, char_right=rights))
-            notes = []
+            notes = [] if words else ["no text layer"]
+            warnings = []
             if unmapped:
-                notes.append(f"{unmapped} glyphs without a Unicode mapping kept as U+FFFD")
-            if not words:
-                notes.append("no text layer")
+                warnings.append(f"{unmapped} glyphs without a Unicode mapping kept as U+FFFD")
             yield PageLayout(
                 number=index,
                 width=float(page.width),
@@ -202,4 +201,5 @@ def read_pdf_layout(path: Path) -> Iterator[PageLayout]:
                 source=TextSource.TEXT_LAYER,
                 repairs=repairs,
                 notes=tuple(notes),
+                warnings=tuple(warnings),
             )

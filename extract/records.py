@@ -7,6 +7,7 @@ CSV writers and the tests all derive from these classes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -118,6 +119,9 @@ class MeasureRecord(_Model):
         default_factory=dict, description="columns that match none of the six keys"
     )
     normalized: Normalized
+    page_sources: dict[str, str] = Field(
+        default_factory=dict, description="page number -> how it was read: text-layer or ocr"
+    )
     locations: dict[str, list[CellLocation]] = Field(default_factory=dict)
     warnings: list[RecordWarning] = Field(default_factory=list)
 
@@ -166,8 +170,43 @@ def _section_warnings(section: Section, position: int) -> list[RecordWarning]:
     return []
 
 
+DEFAULT_MIN_CONFIDENCE = 70.0
+_DIGIT = re.compile("[0-9\u0e50-\u0e59]")
+
+
+def _ocr_warnings(cells: dict[str, Cell], min_confidence: float) -> list[RecordWarning]:
+    """What a person should check in cells read by OCR."""
+    warnings = []
+    for key, cell in cells.items():
+        scores = [r.confidence for r in cell.regions if r.confidence is not None]
+        if not scores:
+            continue
+        if min(scores) < min_confidence:
+            warnings.append(
+                RecordWarning(
+                    code="low-confidence",
+                    message=f"OCR confidence {min(scores):.0f} is below {min_confidence:.0f}",
+                    cell=key,
+                )
+            )
+        if _DIGIT.search(cell.text):
+            # Debian's Thai model has no ๔ ๖ ๗ ๘ ๙: every number read by OCR needs a look.
+            warnings.append(
+                RecordWarning(
+                    code="unverified-digits",
+                    message="numbers read by OCR are unverified",
+                    cell=key,
+                )
+            )
+    return warnings
+
+
 def build_records(
-    report: ExtractedReport, *, document_id: str, source_path: str
+    report: ExtractedReport,
+    *,
+    document_id: str,
+    source_path: str,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> list[MeasureRecord]:
     title = report.title
     fiscal: FiscalYear | None = None
@@ -180,7 +219,7 @@ def build_records(
             start=start,
             end=end,
         )
-    page_issues = [i for i in report.issues if i.code == "page-note"]
+    page_issues = [i for i in report.issues if i.code == "page-warning"]
     records: list[MeasureRecord] = []
     for position, section in enumerate(report.sections, start=1):
         ref = SectionRef(
@@ -192,20 +231,15 @@ def build_records(
         )
         section_warnings = _section_warnings(section, position)
         for row_index, row in enumerate(section.rows, start=1):
-            records.append(
-                _record(
-                    row,
-                    report,
-                    ref,
-                    fiscal,
-                    section_warnings,
-                    page_issues,
-                    row_index,
-                    len(records) + 1,
-                    document_id,
-                    source_path,
-                )
-            )
+            record = _record(
+                row, report, ref, fiscal, section_warnings, page_issues, row_index,
+                len(records) + 1, document_id, source_path,
+            )  # fmt: skip
+            cells = {key: row.cells.get(key, Cell("")) for key in COLUMN_KEYS}
+            extra = _ocr_warnings(cells, min_confidence)
+            if extra:
+                record = record.model_copy(update={"warnings": [*record.warnings, *extra]})
+            records.append(record)
     return records
 
 
@@ -285,6 +319,9 @@ def _record(
             period_end=period.end if period else None,
             cells=values,
         ),
+        page_sources={
+            str(p): report.page_sources[p].value for p in pages if p in report.page_sources
+        },
         locations=locations,
         warnings=warnings,
     )

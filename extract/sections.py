@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rapidfuzz.distance import Levenshtein
+
 from extract.model import SectionHeading, TitleBlock
 from extract.normalize.numerals import thai_digits_to_arabic
 
+_PREFIX = "ประเด็นที่"
 # OCR and typists vary the spacing ("ประเด็นที่๑", "ประเด็น ที่ ๑"); the number may be missing.
 _HEADING = re.compile(r"^\s*ประเด็น\s*ที่\s*([๐-๙0-9]+)?\s*[.:)]?\s*(.*)$", re.S)
 _FISCAL_YEAR = re.compile(r"ปีงบประมาณ\s*(?:พ\s*\.?\s*ศ\s*\.?)?\s*([๐-๙0-9]{4})")
@@ -18,7 +21,7 @@ _ORGANIZATION = re.compile(
 
 
 def parse_section_heading(line: str, *, page: int | None = None) -> SectionHeading | None:
-    match = _HEADING.match(line)
+    match = _HEADING.match(line) or _fuzzy_heading(line)
     if match is None:
         return None
     number_text = match.group(1)
@@ -30,6 +33,15 @@ def parse_section_heading(line: str, *, page: int | None = None) -> SectionHeadi
         title=match.group(2).strip(),
         page=page,
     )
+
+
+def _fuzzy_heading(line: str) -> re.Match[str] | None:
+    """ "ประเด็นที่" as OCR misreads it ("ประเต็นที่", "ปวะเด็นที่"): one or two letters off."""
+    first = line.strip().partition(" ")[0]
+    word = first.rstrip("๐๑๒๓๔๕๖๗๘๙0123456789")
+    if len(word) < 7 or Levenshtein.distance(word, _PREFIX) > 2:
+        return None
+    return _HEADING.match(_PREFIX + line.strip()[len(word) :])
 
 
 def parse_title_block(lines: Sequence[str]) -> TitleBlock:

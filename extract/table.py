@@ -157,6 +157,21 @@ def _is_header_line(line: TextLine) -> bool:
     return len(set(order)) >= MIN_HEADER_KEYS and order == sorted(order)
 
 
+def _free_standing(line: TextLine, walls: Sequence[Rule], em: float) -> bool:
+    """A line that is running text, not cells: no wide gaps, no cell border through it.
+
+    Section headings must be told from a table cell that happens to start "ประเด็นที่".
+    """
+    gaps = [b.box.x0 - a.box.x1 for a, b in itertools.pairwise(line.words)]
+    if any(gap > 2 * em for gap in gaps):
+        return False
+    box = line.box
+    return not any(
+        box.x0 + em < w.box.middle_x < box.x1 - em and w.box.top <= box.middle_y <= w.box.bottom
+        for w in walls
+    )
+
+
 def _em(lines: Sequence[TextLine]) -> float:
     heights = [line.box.height for line in lines]
     return statistics.median(heights) if heights else 12.0
@@ -295,9 +310,10 @@ def read_page_items(page: PageLayout, carry: Columns | None) -> list[PageItem]:
     em = _em(lines)
     headings: list[tuple[float, SectionHeading, TextLine]] = []
     header_starts: list[int] = []
+    walls = [r for r in page.rules if not r.horizontal]
     for i, line in enumerate(lines):
         heading = parse_section_heading(line.text, page=page.number)
-        if heading is not None and len(line.words) <= 3:
+        if heading is not None and _free_standing(line, walls, em):
             headings.append((line.box.top, heading, line))
         elif _is_header_line(line):
             header_starts.append(i)

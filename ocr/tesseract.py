@@ -10,10 +10,23 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
+import time
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from pipeline.errors import MissingDependencyError
+import pytesseract
+from PIL import Image
+
+from pipeline.errors import MissingDependencyError, ThaiReportError
+
+
+class OcrError(ThaiReportError):
+    """Tesseract ran but failed on a page."""
+
+    kind = "ocr-failed"
+
 
 PROGRAM = "tesseract"
 MIN_VERSION = (4, 1)
@@ -85,3 +98,162 @@ def probe(required: tuple[str, ...] = REQUIRED_LANGUAGES) -> TesseractInfo:
 @lru_cache(maxsize=1)
 def cached_probe() -> TesseractInfo:
     return probe()
+
+
+# --------------------------------------------------------------------------- recognition
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """How pages are read by OCR. Part of the run's one `Settings`."""
+
+    dpi: int = 300  # rasterization of PDF pages that need OCR
+    languages: str = "tha+eng"
+    psm: int = 6  # one uniform block: every line is read (psm 3 drops short isolated cells)
+    timeout: float = 180.0  # seconds per page
+    min_confidence: float = 70.0  # cells whose mean word confidence is lower get a warning
+    retry_below: float = 55.0  # a page read with less mean confidence is checked for rotation
+    image: str = "gray"  # what Tesseract sees: "gray" (flattened, deskewed) or "binary"
+    erase_rules: bool = True  # paint table rules out before OCR
+
+
+@dataclass(frozen=True)
+class OcrGlyph:
+    """One "word" of Tesseract's TSV — for Thai, usually one character or cluster."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float
+    space_before: bool  # the recognizer put a space before it (from its text output)
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    glyphs: tuple[OcrGlyph, ...]
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    lines: tuple[OcrLine, ...]
+    width: int
+    height: int
+    seconds: float
+
+    @property
+    def mean_confidence(self) -> float:
+        confs = [g.confidence for line in self.lines for g in line.glyphs]
+        return sum(confs) / len(confs) if confs else 0.0
+
+
+def _parse_tsv(tsv: str) -> list[list[tuple[str, int, int, int, int, float]]]:
+    lines: dict[tuple[int, int, int], list[tuple[str, int, int, int, int, float]]] = {}
+    for row in tsv.splitlines()[1:]:
+        parts = row.split("\t")
+        if len(parts) < 12 or parts[0] != "5":
+            continue
+        text = parts[11]
+        if not text.strip():
+            continue
+        key = (int(parts[2]), int(parts[3]), int(parts[4]))
+        left, top, width, height = (int(p) for p in parts[6:10])
+        lines.setdefault(key, []).append((text, left, top, width, height, float(parts[10])))
+    return list(lines.values())
+
+
+def _spaces_from_text(
+    words: list[str], text_lines: list[str], start: int
+) -> tuple[list[bool], int]:
+    """Where the recognizer's text output puts spaces between this line's TSV words.
+
+    TSV gives every Thai character its own "word" and drops the spaces between phrases;
+    the plain-text output of the same run keeps them. Lines are matched in order by their
+    text without spaces.
+    """
+    joined = "".join(words)
+    for index in range(start, len(text_lines)):
+        candidate = text_lines[index]
+        if candidate.replace(" ", "") != joined:
+            continue
+        flags = []
+        position = 0
+        for word in words:
+            space = False
+            while position < len(candidate) and candidate[position] == " ":
+                space = True
+                position += 1
+            flags.append(space)
+            position += len(word)
+        return flags, index + 1
+    return [False] * len(words), start
+
+
+def recognize(image: Image.Image, settings: OcrSettings | None = None, *, dpi: int) -> OcrPage:
+    """Run Tesseract once on a page image; glyph boxes, confidences and phrase spaces."""
+    settings = settings or OcrSettings()
+    cached_probe()
+    # Tesseract's OpenMP threads fight each other when pages run in parallel (measured:
+    # 4.3 s/page against 11.8 s on 2 cores); one thread per process is also fastest alone.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="thaireport-ocr-") as folder:
+        source = Path(folder) / "page.png"
+        image.save(source, dpi=(dpi, dpi))
+        base = Path(folder) / "out"
+        # One recognition, two renderings: TSV for boxes, text for where the spaces are.
+        config = (
+            f"--psm {settings.psm} --dpi {dpi} -c tessedit_create_tsv=1 -c tessedit_create_txt=1"
+        )
+        try:
+            pytesseract.pytesseract.run_tesseract(
+                str(source), str(base), extension="", lang=settings.languages,
+                config=config, timeout=int(settings.timeout),
+            )  # fmt: skip
+        except RuntimeError as exc:  # pytesseract's timeout
+            raise OcrError(f"tesseract took longer than {settings.timeout:.0f} s") from exc
+        except pytesseract.TesseractError as exc:
+            raise OcrError(f"tesseract failed: {exc.message.strip()}") from exc
+        tsv_path, txt_path = base.with_suffix(".tsv"), base.with_suffix(".txt")
+        if not tsv_path.exists():
+            raise OcrError("tesseract exited without writing its output")
+        tsv = tsv_path.read_text(encoding="utf-8")
+        text = txt_path.read_text(encoding="utf-8") if txt_path.exists() else ""
+    text_lines = [line for line in text.splitlines() if line.strip()]
+    lines = []
+    cursor = 0
+    for raw in _parse_tsv(tsv):
+        flags, cursor = _spaces_from_text([w[0] for w in raw], text_lines, cursor)
+        glyphs = tuple(
+            OcrGlyph(t, left, top, width, height, conf, space)
+            for (t, left, top, width, height, conf), space in zip(raw, flags, strict=True)
+        )
+        lines.append(OcrLine(glyphs))
+    return OcrPage(tuple(lines), image.width, image.height, time.perf_counter() - started)
+
+
+def detect_orientation(image: Image.Image, *, dpi: int, timeout: float = 60.0) -> int:
+    """Clockwise rotation (0, 90, 180, 270) that Tesseract's OSD finds in the page.
+
+    Run on a page reduced to about 150 DPI: as reliable on these pages and twice as fast.
+    """
+    cached_probe()
+    scale = min(1.0, 150 / dpi)
+    small = image.resize((int(image.width * scale), int(image.height * scale)))
+    try:
+        osd = pytesseract.image_to_osd(
+            small, config=f"--psm 0 --dpi {int(dpi * scale)}", timeout=int(timeout),
+            output_type=pytesseract.Output.DICT,
+        )  # fmt: skip
+    except (pytesseract.TesseractError, RuntimeError):
+        return 0  # too little text to tell: leave the page as it is
+    return int(osd.get("rotate", 0)) % 360

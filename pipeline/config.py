@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from ocr.tesseract import OcrSettings
 
 DEFAULT_FORMATS: tuple[str, ...] = ("jsonl",)
 TEXT_EXPORT_SUFFIXES: tuple[str, ...] = (".txt", ".tsv", ".text")
@@ -21,6 +23,7 @@ class Settings:
     out: Path | None = None  # None: stream JSON Lines to stdout
     formats: tuple[str, ...] = DEFAULT_FORMATS
     text_export_suffixes: tuple[str, ...] = TEXT_EXPORT_SUFFIXES
+    ocr: OcrSettings = field(default_factory=OcrSettings)
 
     @classmethod
     def resolve(cls, value: Settings | dict[str, Any] | None = None) -> Settings:

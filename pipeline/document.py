@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from extract.pdf_report import extract_pdf_report
+from extract.model import ExtractedReport
 from extract.records import MeasureRecord, build_records
+from extract.report import report_from_pages
+from extract.sources import image_pages, pdf_pages
 from extract.text_export import parse_text_export
 from pipeline.config import Settings
 from pipeline.errors import (
@@ -47,6 +49,7 @@ class DocumentResult:
     error: ThaiReportError | None = None
     repairs: int = 0
     pages: int = 0
+    page_notes: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def warnings(self) -> int:
@@ -90,29 +93,33 @@ def detect_kind(path: Path, settings: Settings) -> InputKind:
     return InputKind.TEXT_EXPORT
 
 
+def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport:
+    if kind is InputKind.PDF:
+        return report_from_pages(list(pdf_pages(path, settings.ocr)), path)
+    if kind is InputKind.IMAGE:
+        return report_from_pages(list(image_pages(path, settings.ocr)), path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnsupportedInputError(f"not valid UTF-8 text (byte {exc.start})", path=path) from exc
+    report = parse_text_export(text)
+    if not any(section.rows for section in report.sections):
+        raise NoTableError("no measure table found in the text export", path=path)
+    return report
+
+
 def process_document(path: Path, settings: Settings | None = None) -> DocumentResult:
     settings = Settings.resolve(settings)
     try:
         kind = detect_kind(path, settings)
         document_id = sha256_of(path)
-        if kind is InputKind.IMAGE:
-            raise UnsupportedInputError(
-                "an image: scanned input needs OCR, which this version does not run yet",
-                path=path,
-            )
-        if kind is InputKind.PDF:
-            report = extract_pdf_report(path)
-        else:
-            try:
-                text = path.read_text(encoding="utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise UnsupportedInputError(
-                    f"not valid UTF-8 text (byte {exc.start})", path=path
-                ) from exc
-            report = parse_text_export(text)
-            if not any(section.rows for section in report.sections):
-                raise NoTableError("no measure table found in the text export", path=path)
-        records = build_records(report, document_id=document_id, source_path=str(path))
+        report = _extract(path, kind, settings)
+        records = build_records(
+            report,
+            document_id=document_id,
+            source_path=str(path),
+            min_confidence=settings.ocr.min_confidence,
+        )
         return DocumentResult(
             path=path,
             status=Status.DONE,
@@ -121,6 +128,7 @@ def process_document(path: Path, settings: Settings | None = None) -> DocumentRe
             records=records,
             repairs=sum(report.repairs_per_page.values()),
             pages=report.page_count,
+            page_notes=report.page_notes,
         )
     except ThaiReportError as exc:
         if exc.path is None:

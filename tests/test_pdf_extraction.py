@@ -9,13 +9,20 @@ from pathlib import Path
 import pytest
 
 from extract.header import COLUMN_KEYS
-from extract.pdf_report import extract_pdf_report
+from extract.model import ExtractedReport
 from extract.records import build_records
+from extract.report import report_from_pages
+from extract.sources import pdf_pages
+from ocr.tesseract import OcrSettings
 from tests.conftest import fold, raw_export_rows
 from tests.fixtures.content import ReportContent, SectionContent
 from tests.fixtures.pdfgen import VARIANTS, Variant, render_report
 
 ALL_VARIANTS = sorted(VARIANTS)
+
+
+def extract_pdf_report(path: Path) -> ExtractedReport:
+    return report_from_pages(list(pdf_pages(path, OcrSettings())), path)
 
 
 @pytest.mark.parametrize("name", ALL_VARIANTS)

@@ -1,7 +1,8 @@
-"""A born-digital PDF into an `ExtractedReport`: pages → items → sections with rows."""
+"""Pages (from a text layer or OCR) into an `ExtractedReport`: items → sections with rows."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,9 +16,9 @@ from extract.model import (
     Issue,
     PageLayout,
     SectionHeading,
+    TextLine,
     TextSource,
 )
-from extract.pdf_layout import read_pdf_layout
 from extract.table import (
     CellLines,
     Columns,
@@ -27,7 +28,7 @@ from extract.table import (
     read_page_items,
     right_limits,
 )
-from pipeline.errors import NoTableError, UnsupportedInputError
+from pipeline.errors import NoTableError
 
 
 @dataclass
@@ -100,12 +101,13 @@ class _OpenTable:
             for index, cell_lines in enumerate(row):
                 lines = cell_lines.lines
                 regions: list[CellRegion] = []
-                for line in lines:
-                    pages.add(line.page)
-                    if regions and regions[-1].page == line.page:
-                        regions[-1] = CellRegion(line.page, regions[-1].box.union(line.box))
-                    else:
-                        regions.append(CellRegion(line.page, line.box))
+                for page, page_lines in itertools.groupby(lines, key=lambda ln: ln.page):
+                    group = list(page_lines)
+                    pages.add(page)
+                    box = group[0].box
+                    for line in group[1:]:
+                        box = box.union(line.box)
+                    regions.append(CellRegion(page, box, _mean_confidence(group)))
                 cells[index] = Cell(block_text(lines, limits[index]), tuple(regions))
             self.draft.add_row(cells, pages=sorted(pages))
 
@@ -121,20 +123,29 @@ def _continue_heading(heading: SectionHeading, line: LooseLine) -> SectionHeadin
     )
 
 
-def extract_pdf_report(path: Path) -> ExtractedReport:
-    pages: list[PageLayout] = list(read_pdf_layout(path))
+def _mean_confidence(lines: Sequence[TextLine]) -> float | None:
+    """Mean OCR confidence of a cell's words, weighted by length; None for text layers."""
+    scored = [
+        (w.confidence, len(w.text)) for ln in lines for w in ln.words if w.confidence is not None
+    ]
+    if not scored:
+        return None
+    return round(sum(c * n for c, n in scored) / sum(n for _, n in scored), 1)
+
+
+def _overall_source(pages: Sequence[PageLayout]) -> TextSource:
+    kinds = {p.source for p in pages}
+    return kinds.pop() if len(kinds) == 1 else TextSource.MIXED
+
+
+def report_from_pages(pages: Sequence[PageLayout], path: Path) -> ExtractedReport:
+    """Assemble the sections of a document from its pages, in order."""
     if not pages:
-        raise NoTableError("the PDF has no pages", path=path)
-    if not any(page.words for page in pages):
-        raise UnsupportedInputError(
-            "no text layer on any page (a scanned, image-only PDF)",
-            path=path,
-            hint="OCR of scanned pages is not available in this version",
-        )
+        raise NoTableError("the document has no pages", path=path)
     issues: list[Issue] = []
     for page in pages:
-        for note in page.notes:
-            issues.append(Issue("page-note", f"page {page.number}: {note}"))
+        for warning in page.warnings:
+            issues.append(Issue("page-warning", f"page {page.number}: {warning}"))
 
     title_lines: list[str] = []
     loose: list[str] = []
@@ -204,11 +215,10 @@ def extract_pdf_report(path: Path) -> ExtractedReport:
         title_lines=title_lines,
         drafts=drafts,
         page_count=len(pages),
-        source=TextSource.TEXT_LAYER,
+        source=_overall_source(pages),
         repairs_per_page={p.number: p.repairs for p in pages},
+        page_sources={p.number: p.source for p in pages},
+        page_notes={p.number: p.notes for p in pages if p.notes},
         loose_text=loose,
         issues=issues,
     )
-
-
-__all__: Sequence[str] = ("extract_pdf_report",)

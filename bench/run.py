@@ -1,0 +1,599 @@
+"""Benchmark the scan path: ``python -m bench.run [--quick] [--out bench-results.json]``.
+
+For each scan profile of ``tests.fixtures.scan`` the example report (the bundled OCR export
+as fixture content, rendered with the "landscape" variant) is rendered to a PDF, "scanned"
+to page images and read by three engines:
+
+- ``ours``: ``pipeline.document.process_document`` on an image-only PDF of the scanned
+  pages, else a multi-page TIFF, else each page image (the first the pipeline accepts);
+  recorded as not available while the pipeline rejects images;
+- ``tesseract``: one plain ``tesseract page.png - -l tha`` pass per page. Its text has no
+  table structure, so it gets no row scores, only seconds per page and the character
+  accuracy of each page's text against the expected page text (see below);
+- ``img2table``: img2table 2.0 with its Tesseract OCR, ruled tables, implicit rows (the
+  configuration asked for); ``img2table-ruled``: the same with ``implicit_rows=False``,
+  which keeps a ruled row whole instead of cutting it at every text line.
+
+Expected rows are the rows of ``example_content()``. Expected *page* text is approximated as
+the expected cell texts present on that page, row by row, cell by cell, each cell cut to the
+part printed on that page (title, section headings and table headers are left out, so an
+engine's page text has some extra characters that count as insertions). Where each part of a
+cell is printed is found by locating its phrases in the rendered PDF's text layer; that
+layer's Thai is in glyph order (marks and vowels misplaced), so phrases are compared by
+their consonant/digit/Latin skeleton only. Page character accuracy (1 - CER) is order
+sensitive: Tesseract reads a ruled table line by line across all columns, the expectation
+goes cell by cell, so it is reported beside ``page_char_recall_unordered`` (the share of
+expected characters found anywhere on the page), which measures recognition alone.
+``--quick`` (one profile, first 2 pages) scores the table engines against the rows cut the
+same way to those pages.
+
+Rows split by a page break are expected whole (full run); engines that read page by page
+return two partial rows for them, which costs them cell accuracy and precision. That is
+the honest score of a per-page reader: a record must hold the whole row.
+
+Every engine runs with ``OMP_THREAD_LIMIT=1`` (set here for the whole process and passed to
+every subprocess): one thread each, so seconds per page compare engines, not thread luck.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.baselines import img2table_rows, plain_tesseract
+from bench.metrics import cell_accuracy, char_recall_unordered, score
+from extract.header import COLUMN_KEYS
+
+QUICK_PAGES = 2
+VARIANT = "landscape"
+STAND_IN_DPI = 300
+
+Row = list[str]
+
+
+# -- expected text, page by page ---------------------------------------------------------
+
+_SKELETON_DROP = re.compile(r"[^\u0e01-\u0e2e\u0e50-\u0e59a-z0-9]")
+
+
+def skeleton(text: str) -> str:
+    """Thai consonants, Thai digits and Latin letters/digits only, in order.
+
+    Survives the glyph-order text layer of shaped Thai (vowels and marks moved around).
+    """
+    return _SKELETON_DROP.sub("", text.lower())
+
+
+def _page_of_phrase(phrase: str, pages: Sequence[str], current: int) -> int:
+    """The page (current or a later one) where a cell's next phrase is printed."""
+    from rapidfuzz import fuzz
+
+    key = skeleton(phrase)
+    if len(key) < 3 or current >= len(pages) - 1:
+        return current
+    for page in range(current, len(pages)):
+        if key in pages[page]:
+            return page
+    here = fuzz.partial_ratio(key, pages[current])
+    there = fuzz.partial_ratio(key, pages[current + 1])
+    return current + 1 if there > here else current
+
+
+def _row_start(row: Sequence[str], pages: Sequence[str], earliest: int) -> int:
+    """The page a row starts on: all its cells start at the same height, so on one page.
+
+    Each cell's first discriminating phrase (skeleton of 6+ characters) is looked up from
+    ``earliest`` on; a phrase can only be found too early (its text also occurs on an
+    earlier page), never too late, so the latest page found wins.
+    """
+    found: list[int] = []
+    for cell in row:
+        for phrase in cell.split():
+            key = skeleton(phrase)
+            if len(key) >= 6:
+                first = next((p for p in range(earliest, len(pages)) if key in pages[p]), None)
+                if first is not None:
+                    found.append(first)
+                break
+    return max(found, default=earliest)
+
+
+def locate_cells(
+    rows: Sequence[Sequence[str]], page_texts: Sequence[str]
+) -> list[list[dict[int, str]]]:
+    """For each expected row and cell, the cell's text cut by page: {page index: text}.
+
+    A cell's phrases are walked in order from the page where its row starts; a phrase moves
+    the cell on to a later page when its skeleton is found there and not on the current one.
+    """
+    pages = [skeleton(text) for text in page_texts]
+    located: list[list[dict[int, str]]] = []
+    row_start = 0
+    for row in rows:
+        row_start = _row_start(row, pages, row_start)
+        cells: list[dict[int, str]] = []
+        for cell in row:
+            parts: dict[int, list[str]] = {}
+            current = row_start
+            for phrase in cell.split():
+                current = _page_of_phrase(phrase, pages, current)
+                parts.setdefault(current, []).append(phrase)
+            cells.append({page: " ".join(words) for page, words in parts.items()})
+        located.append(cells)
+    return located
+
+
+def rows_on_pages(located: Sequence[Sequence[Mapping[int, str]]], pages: set[int]) -> list[Row]:
+    """The expected rows cut to ``pages``; rows with no text there are left out."""
+    out: list[Row] = []
+    for cells in located:
+        cut = [" ".join(text for page, text in sorted(c.items()) if page in pages) for c in cells]
+        if any(cut):
+            out.append(cut)
+    return out
+
+
+def page_text_expected(located: Sequence[Sequence[Mapping[int, str]]], page: int) -> str:
+    """Expected text of one page: the cell parts printed there, row by row, cell by cell."""
+    return "\n".join(c[page] for cells in located for c in cells if page in c)
+
+
+def pdf_page_texts(pdf: Path) -> list[str]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        return [str(document[i].get_textpage().get_text_range()) for i in range(len(document))]
+    finally:
+        document.close()
+
+
+# -- scanning ----------------------------------------------------------------------------
+
+
+@dataclass
+class Scan:
+    images: list[Path]
+    pdf: Path | None = None  # an image-only PDF of all pages, when the scanner made one
+
+
+def _scan_module() -> Any | None:
+    try:
+        return importlib.import_module("tests.fixtures.scan")
+    except ModuleNotFoundError as exc:
+        if exc.name not in {"tests.fixtures.scan"}:
+            raise
+        return None
+
+
+def scan_profiles() -> list[tuple[str, Any]]:
+    """(name, profile) of every scan profile; one stand-in profile without the module."""
+    module = _scan_module()
+    if module is None:
+        print("warning: tests/fixtures/scan.py is missing; using the STAND-IN rasterizer")
+        return [("stand-in-300dpi", None)]
+    profiles = module.SCAN_PROFILES
+    if isinstance(profiles, Mapping):
+        return [(str(name), profile) for name, profile in profiles.items()]
+    return [(str(getattr(p, "name", p)), p) for p in profiles]
+
+
+def _split_tiff(path: Path, out_dir: Path) -> list[Path]:
+    from PIL import Image, ImageSequence
+
+    images: list[Path] = []
+    with Image.open(path) as tiff:
+        for index, frame in enumerate(ImageSequence.Iterator(tiff)):
+            target = out_dir / f"{path.stem}-{index + 1:03d}.png"
+            frame.save(target, dpi=tiff.info.get("dpi", (STAND_IN_DPI, STAND_IN_DPI)))
+            images.append(target)
+    return images
+
+
+def _rasterize_pdf(pdf: Path, out_dir: Path, dpi: int = STAND_IN_DPI) -> list[Path]:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    images: list[Path] = []
+    try:
+        for index in range(len(document)):
+            bitmap = document[index].render(scale=dpi / 72.0, grayscale=True)
+            target = out_dir / f"{pdf.stem}-page-{index + 1:03d}.png"
+            bitmap.to_pil().save(target, dpi=(dpi, dpi))
+            images.append(target)
+    finally:
+        document.close()
+    return images
+
+
+def _as_scan(result: Any, out_dir: Path) -> Scan:
+    """Whatever ``scan_pdf`` returned (paths, an image-only PDF, a TIFF, an object) as a Scan."""
+    if isinstance(result, str | Path):
+        path = Path(result)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() in {".png", ".tif"})
+            return Scan(found)
+        suffix = path.suffix.lower()
+        if suffix == ".pdf":
+            return Scan(_rasterize_pdf(path, out_dir), pdf=path)
+        if suffix in {".tif", ".tiff"}:
+            return Scan(_split_tiff(path, out_dir))
+        return Scan([path])
+    if isinstance(result, Sequence):
+        return Scan([Path(p) for p in result])
+    for attribute in ("images", "pages", "page_images", "paths"):
+        value = getattr(result, attribute, None)
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            pdf = getattr(result, "pdf", None)
+            return Scan([Path(p) for p in value], pdf=Path(pdf) if pdf else None)
+    raise TypeError(f"cannot read scan_pdf's result {result!r}")
+
+
+def scan(pdf: Path, out_dir: Path, name: str, profile: Any) -> Scan:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    module = _scan_module()
+    if module is None or profile is None:
+        # STAND-IN for tests/fixtures/scan.py, for testing this module only: a clean
+        # 300 dpi grey rendering with no scan defects at all.
+        return Scan(_rasterize_pdf(pdf, out_dir))
+    return _as_scan(module.scan_pdf(pdf, out_dir, profile), out_dir)
+
+
+def _image_dpi(path: Path) -> float:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        dpi = image.info.get("dpi", (STAND_IN_DPI, STAND_IN_DPI))
+    return float(dpi[0]) or STAND_IN_DPI
+
+
+def _bundle(images: Sequence[Path], target: Path, fmt: str) -> Path:
+    """All page images in one image-only PDF or multi-page TIFF, each page at its own DPI.
+
+    Uses the scanner simulation's writers when present (the PDF a scanner writes: JPEG
+    pages, no text layer), else Pillow's.
+    """
+    from PIL import Image
+
+    module = _scan_module()
+    opened = [Image.open(path) for path in images]
+    try:
+        dpis = [round(_image_dpi(path)) for path in images]
+        if module is not None:
+            writer = module.image_only_pdf if fmt == "PDF" else module.write_multipage_tiff
+            return Path(writer(opened, target, dpis))
+        first, rest = opened[0], opened[1:]
+        if fmt == "PDF":
+            first.save(target, "PDF", save_all=True, append_images=rest, resolution=dpis[0])
+        else:
+            first.save(target, "TIFF", save_all=True, append_images=rest, dpi=(dpis[0],) * 2)
+    finally:
+        for image in opened:
+            image.close()
+    return target
+
+
+# -- engines -----------------------------------------------------------------------------
+
+
+@dataclass
+class EngineRun:
+    engine: str
+    available: bool
+    pages: int
+    seconds: float = 0.0
+    note: str = ""
+    rows: list[Row] = field(default_factory=list)
+    page_texts: list[str] = field(default_factory=list)
+
+    @property
+    def seconds_per_page(self) -> float | None:
+        return self.seconds / self.pages if self.available and self.pages else None
+
+
+def run_ours(images: Sequence[Path], pdf: Path | None, work: Path) -> EngineRun:
+    """Our pipeline on the whole scanned report, in the first form it accepts."""
+    try:
+        from pipeline.document import Status, process_document
+    except Exception as exc:  # the pipeline is being changed; a broken import is "not available"
+        note = f"not available: cannot import the pipeline ({type(exc).__name__}: {exc})"
+        return EngineRun("ours", False, len(images), note=note)
+
+    candidates: list[tuple[str, Callable[[], list[Path]]]] = [
+        ("image-only PDF", lambda: [pdf or _bundle(images, work / "scan.pdf", "PDF")]),
+        ("multi-page TIFF", lambda: [_bundle(images, work / "scan.tif", "TIFF")]),
+        ("page images", lambda: list(images)),
+    ]
+    errors: list[str] = []
+    for label, inputs in candidates:
+        rows: list[Row] = []
+        done = 0
+        start = time.perf_counter()
+        try:
+            paths = inputs()
+        except Exception as exc:
+            errors.append(f"{label}: cannot write it ({exc})")
+            continue
+        for path in paths:
+            result = process_document(path)
+            if result.status is Status.DONE and result.records:
+                done += 1
+                rows.extend(
+                    [getattr(r.cells, key) or "" for key in COLUMN_KEYS] for r in result.records
+                )
+            else:
+                errors.append(f"{label}: {result.error or 'no records'}")
+        seconds = time.perf_counter() - start
+        if done:
+            return EngineRun("ours", True, len(images), seconds, f"input: {label}", rows)
+    return EngineRun("ours", False, len(images), note="not available: " + "; ".join(errors[:3]))
+
+
+def run_tesseract(images: Sequence[Path]) -> EngineRun:
+    texts: list[str] = []
+    seconds = 0.0
+    for path in images:
+        text, taken = plain_tesseract(path)
+        texts.append(text)
+        seconds += taken
+    return EngineRun("tesseract", True, len(images), seconds, "tesseract -l tha", page_texts=texts)
+
+
+def run_img2table(images: Sequence[Path], *, implicit_rows: bool = True) -> EngineRun:
+    name = "img2table" if implicit_rows else "img2table-ruled"
+    try:
+        rows, seconds = img2table_rows(images, implicit_rows=implicit_rows)
+    except ImportError as exc:
+        return EngineRun(name, False, len(images), note=f"not installed: {exc}")
+    note = f"img2table 2.0 + tesseract, implicit_rows={implicit_rows}"
+    return EngineRun(name, True, len(images), seconds, note, rows)
+
+
+# -- scoring and report ------------------------------------------------------------------
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def evaluate(
+    run: EngineRun, expected_rows: Sequence[Sequence[str]], expected_pages: Sequence[str]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "engine": run.engine,
+        "available": run.available,
+        "note": run.note,
+        "pages": run.pages,
+        "seconds": round(run.seconds, 3) if run.available else None,
+        "seconds_per_page": run.seconds_per_page,
+        "row_f1": None,
+        "cell_accuracy": None,
+        "precision": None,
+        "recall": None,
+        "rows_expected": len(expected_rows),
+        "rows_got": None,
+        "page_char_accuracy": None,
+        "page_char_recall_unordered": None,
+    }
+    if not run.available:
+        return out
+    if run.page_texts:
+        pairs = list(zip(expected_pages, run.page_texts, strict=True))
+        out["page_char_accuracy"] = _mean([cell_accuracy(e, g) for e, g in pairs])
+        out["page_char_recall_unordered"] = _mean([char_recall_unordered(e, g) for e, g in pairs])
+    else:
+        out.update(score(expected_rows, run.rows).as_dict())
+        out["rows"] = run.rows
+    return out
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gib: float | None = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram_gib = round(int(line.split()[1]) / 1024 / 1024, 2)
+    except OSError:
+        pass
+    try:
+        probe = subprocess.run(
+            ["tesseract", "--version"], capture_output=True, text=True, timeout=30, check=False
+        )
+        tesseract = (probe.stdout + probe.stderr).splitlines()[0].strip()
+    except (OSError, IndexError, subprocess.SubprocessError):
+        tesseract = "not found"
+    versions: dict[str, str | None] = {}
+    for package in ("img2table", "opencv-contrib-python", "numpy", "pytesseract", "rapidfuzz"):
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu_count": os.cpu_count(),
+        "cpu_model": cpu,
+        "ram_gib": ram_gib,
+        "tesseract": tesseract,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": versions,
+        "omp_thread_limit": os.environ.get("OMP_THREAD_LIMIT"),
+    }
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def print_table(profiles: Sequence[Mapping[str, Any]]) -> None:
+    headers = [
+        "profile",
+        "engine",
+        "row F1",
+        "cell acc",
+        "page char acc",
+        "page chars any order",
+        "s/page",
+        "ours/tess s",
+        "ours/img2t acc",
+        "ours/img2t-ruled acc",
+        "note",
+    ]
+    lines: list[list[str]] = []
+    for entry in profiles:
+        ratios = entry["ratios"]
+        for result in entry["engines"]:
+            ours = result["engine"] == "ours"
+            lines.append(
+                [
+                    entry["profile"],
+                    result["engine"],
+                    _fmt(result["row_f1"]),
+                    _fmt(result["cell_accuracy"]),
+                    _fmt(result["page_char_accuracy"]),
+                    _fmt(result["page_char_recall_unordered"]),
+                    _fmt(result["seconds_per_page"], 2),
+                    _fmt(entry["ratios"]["ours_over_tesseract_seconds"], 2) if ours else "",
+                    _fmt(entry["ratios"]["ours_over_img2table_cell_accuracy"], 2) if ours else "",
+                    _fmt(ratios["ours_over_img2table_ruled_cell_accuracy"], 2) if ours else "",
+                    result["note"][:60],
+                ]
+            )
+    try:
+        rich_console = importlib.import_module("rich.console")
+        rich_table = importlib.import_module("rich.table")
+    except ImportError:
+        widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
+        print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+        print("  ".join("-" * w for w in widths))
+        for line in lines:
+            print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)))
+        return
+    table = rich_table.Table(title="thaireport scan benchmark")
+    for header in headers:
+        table.add_column(header)
+    for line in lines:
+        table.add_row(*line)
+    rich_console.Console().print(table)
+
+
+def bench_profile(
+    name: str, profile: Any, report_pdf: Path, located: Any, pages: int, all_rows: Any, work: Path
+) -> dict[str, Any]:
+    scanned = scan(report_pdf, work / name, name, profile)
+    images = scanned.images[:pages]
+    in_scope = set(range(len(images)))
+    whole = len(images) == len(scanned.images)
+    expected_rows = [list(r) for r in all_rows] if whole else rows_on_pages(located, in_scope)
+    expected_pages = [page_text_expected(located, page) for page in range(len(images))]
+    print(f"[{name}] {len(images)} page(s), {len(expected_rows)} expected row(s)", flush=True)
+    runs = [
+        run_ours(images, scanned.pdf if whole else None, work / name),
+        run_tesseract(images),
+        run_img2table(images),
+        run_img2table(images, implicit_rows=False),
+    ]
+    results = []
+    for run in runs:
+        print(f"[{name}] {run.engine}: {run.note} ({run.seconds:.1f} s)", flush=True)
+        results.append(evaluate(run, expected_rows, expected_pages))
+    by_engine = {r["engine"]: r for r in results}
+    return {
+        "profile": name,
+        "pages": len(images),
+        "pages_scanned": len(scanned.images),
+        "expected_rows": expected_rows,
+        "engines": results,
+        "ratios": {
+            "ours_over_tesseract_seconds": _ratio(
+                by_engine["ours"]["seconds_per_page"], by_engine["tesseract"]["seconds_per_page"]
+            ),
+            "ours_over_img2table_cell_accuracy": _ratio(
+                by_engine["ours"]["cell_accuracy"], by_engine["img2table"]["cell_accuracy"]
+            ),
+            "ours_over_img2table_row_f1": _ratio(
+                by_engine["ours"]["row_f1"], by_engine["img2table"]["row_f1"]
+            ),
+            "ours_over_img2table_ruled_cell_accuracy": _ratio(
+                by_engine["ours"]["cell_accuracy"], by_engine["img2table-ruled"]["cell_accuracy"]
+            ),
+        },
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one profile, first 2 pages")
+    parser.add_argument("--out", type=Path, default=Path("bench-results.json"))
+    parser.add_argument("--keep", type=Path, help="keep rendered and scanned files here")
+    args = parser.parse_args(argv)
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # inherited by every engine's subprocess
+    from tests.fixtures.content import example_content
+    from tests.fixtures.pdfgen import VARIANTS, render_report
+
+    content = example_content()
+    all_rows = [list(row) for section in content.sections for row in section.rows]
+    with tempfile.TemporaryDirectory(prefix="thaireport-bench-") as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        report_pdf = render_report(content, work / "report.pdf", VARIANTS[VARIANT])
+        page_texts = pdf_page_texts(report_pdf)
+        located = locate_cells(all_rows, page_texts)
+        profiles = scan_profiles()
+        if args.quick:
+            profiles = profiles[:1]
+        pages = QUICK_PAGES if args.quick else len(page_texts)
+        entries = [
+            bench_profile(name, profile, report_pdf, located, pages, all_rows, work)
+            for name, profile in profiles
+        ]
+    results = {
+        "quick": args.quick,
+        "variant": VARIANT,
+        "report_pages": len(page_texts),
+        "machine": machine(),
+        "profiles": entries,
+    }
+    print_table(entries)
+    mach = results["machine"]
+    print(
+        f"machine: {mach['nproc']} CPU(s) {mach['cpu_model']}, {mach['ram_gib']} GiB, "
+        f"{mach['tesseract']}, OMP_THREAD_LIMIT={mach['omp_thread_limit']}"
+    )
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"written: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
