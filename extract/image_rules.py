@@ -40,10 +40,11 @@ def rule_masks(binary: Gray, dpi: int) -> tuple[Gray, Gray]:
 
 
 def _segments(mask: Gray, scale: float, horizontal: bool) -> list[Rule]:
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    # Outer contours of a sparse mask: several times faster than labelling every pixel.
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     rules = []
-    for index in range(1, count):
-        x, y, w, h = (int(v) for v in stats[index, :4])
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
         if horizontal:
             middle = (y + h / 2) * scale
             box = Box(x * scale, middle - 0.25, (x + w) * scale, middle + 0.25)

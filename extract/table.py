@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from extract.header import COLUMN_KEYS, header_keys_in
@@ -21,6 +21,7 @@ from extract.model import Box, PageLayout, Rule, SectionHeading, TextLine, Word
 from extract.sections import parse_section_heading
 
 MIN_HEADER_KEYS = 4
+START_TOLERANCE = 2.5  # points: line starts this close are one column's left edge
 SPAN_SHARE = 0.5  # a horizontal rule spanning this share of the table width separates rows
 RULE_SNAP = 2.0  # points: rules closer than this are the same rule
 
@@ -279,18 +280,63 @@ def _header_bands(
 
 
 def _band_columns(
-    band: HeaderBand, band_words: Sequence[Word], rules: Sequence[Rule], em: float
+    band: HeaderBand,
+    band_words: Sequence[Word],
+    rules: Sequence[Rule],
+    em: float,
+    body_words: Callable[[float, float], Sequence[Word]],
 ) -> Columns:
-    """Columns from the vertical rules crossing the header, else from the header words."""
+    """Columns from the vertical rules crossing the header, else from the header words'
+    positions, else (OCR boxes of a tight header run together) from where lines start."""
     verticals = _vertical_rules_through(rules, (band.top + band.bottom) / 2)
     if len(verticals) >= MIN_HEADER_KEYS + 1:
         return Columns(tuple(verticals), ruled=True)
-    clusters = _header_word_clusters(band_words, em)
     frame = [r.box for r in rules if r.horizontal and abs(r.box.middle_y - band.bottom) < RULE_SNAP]
-    left = min([c.x0 for c in clusters] + [b.x0 for b in frame])
-    right = max([c.x1 for c in clusters] + [b.x1 for b in frame])
-    inner = [(a.x1 + b.x0) / 2 for a, b in itertools.pairwise(clusters)]
-    return Columns((left, *inner, right), ruled=False)
+    left = min([w.box.x0 for w in band_words] + [b.x0 for b in frame])
+    right = max([w.box.x1 for w in band_words] + [b.x1 for b in frame])
+    clusters = _header_word_clusters(band_words, em)
+    if len(clusters) >= MIN_HEADER_KEYS:
+        inner = [(a.x1 + b.x0) / 2 for a, b in itertools.pairwise(clusters)]
+        return Columns((left, *inner, right), ruled=False)
+    # OCR boxes of a tight header touch each other: fall back on where body lines start.
+    starts = _column_starts([*band_words, *body_words(left, right)], band_words, em)
+    padding = starts[0] - left if starts and 0 < starts[0] - left < em else 0.3 * em
+    return Columns((left, *(x - padding for x in starts[1:]), right), ruled=False)
+
+
+def _column_starts(words: Sequence[Word], header_words: Sequence[Word], em: float) -> list[float]:
+    """x where columns begin: many lines start at exactly the same x in a left-aligned
+    table (every line of every cell), while phrases inside a line start anywhere.
+
+    A column of short cells (the responsible unit) has few lines; a header word starting
+    at the same x confirms it.
+    """
+    header_starts = [w.box.x0 for w in header_words]
+    xs = sorted(w.box.x0 for w in words if w.text.strip())
+    clusters: list[list[float]] = []
+    for x in xs:
+        if clusters and x - clusters[-1][-1] <= START_TOLERANCE:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    if not clusters:
+        return []
+    biggest = max(len(c) for c in clusters)
+    strong = [
+        c
+        for c in clusters
+        if len(c) >= max(3, 0.2 * biggest)
+        or (len(c) >= 3 and any(c[0] - 1 <= x <= c[-1] + 1 for x in header_starts))
+    ]
+    starts: list[tuple[float, int]] = []
+    for cluster in strong:
+        x, size = min(cluster), len(cluster)
+        if starts and x - starts[-1][0] < 2 * em:
+            if size > starts[-1][1]:
+                starts[-1] = (x, size)
+            continue
+        starts.append((x, size))
+    return [x for x, _ in starts]
 
 
 def _row_rules(rules: Sequence[Rule], columns: Columns, top: float, bottom: float) -> list[float]:
@@ -341,11 +387,24 @@ def read_page_items(page: PageLayout, carry: Columns | None) -> list[PageItem]:
         in_band = [ln for ln in lines if band.top - 0.5 <= ln.box.middle_y <= band.bottom]
         used.update(id(ln) for ln in in_band)
         band_words = [w for ln in in_band for w in ln.words]
-        columns = _band_columns(band, band_words, page.rules, em)
+        end = next((s for s in stops if s > band.top + 0.5), float("inf"))
+
+        def body_words(
+            left: float, right: float, band: HeaderBand = band, end: float = end
+        ) -> list[Word]:
+            bottom = _table_bottom(page.rules, Columns((left, right), False), band.bottom, end)
+            return [
+                w
+                for ln in lines
+                if band.bottom <= ln.box.middle_y < bottom and id(ln) not in used
+                for w in ln.words
+                if left - 2 <= w.box.middle_x <= right + 2
+            ]
+
+        columns = _band_columns(band, band_words, page.rules, em, body_words)
         header_cells = _cells_of(band_words, columns)
         limits = right_limits(columns, [header_cells])
         header = [block_text(c.lines, lim) for c, lim in zip(header_cells, limits, strict=True)]
-        end = next((s for s in stops if s > band.top + 0.5), float("inf"))
         bottom = _table_bottom(page.rules, columns, band.bottom, end)
         words = take_words(band.bottom, bottom, columns)
         rows = _table_rows(words, columns, _row_rules(page.rules, columns, band.bottom, bottom))

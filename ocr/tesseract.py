@@ -207,8 +207,9 @@ def recognize(image: Image.Image, settings: OcrSettings | None = None, *, dpi: i
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="thaireport-ocr-") as folder:
-        source = Path(folder) / "page.png"
-        image.save(source, dpi=(dpi, dpi))
+        # Uncompressed: writing a PNG took a tenth of a second a page, for nothing.
+        source = Path(folder) / "page.pnm"
+        image.save(source)
         base = Path(folder) / "out"
         # One recognition, two renderings: TSV for boxes, text for where the spaces are.
         config = (
