@@ -108,6 +108,7 @@ class OcrSettings:
     """How pages are read by OCR. Part of the run's one `Settings`."""
 
     dpi: int = 300  # rasterization of PDF pages that need OCR
+    work_dpi: int = 200  # pages of a higher resolution are reduced to this for OCR (0: never)
     languages: str = "tha+eng"
     psm: int = 6  # one uniform block: every line is read (psm 3 drops short isolated cells)
     timeout: float = 180.0  # seconds per page
@@ -115,6 +116,9 @@ class OcrSettings:
     retry_below: float = 55.0  # a page read with less mean confidence is checked for rotation
     image: str = "gray"  # what Tesseract sees: "gray" (flattened, deskewed) or "binary"
     erase_rules: bool = True  # paint table rules out before OCR
+    flatten: bool = True  # divide out uneven illumination
+    deskew: bool = True
+    median: bool = False  # 3×3 median filter against noise
 
 
 @dataclass(frozen=True)
