@@ -90,8 +90,8 @@ def img2table_rows(
     languages).
     img2table's Tesseract backend runs the ``tesseract`` program and downloads nothing.
     """
-    from img2table.document import Image  # type: ignore[import-untyped]
-    from img2table.ocr import TesseractOCR  # type: ignore[import-untyped]
+    from img2table.document import Image
+    from img2table.ocr import TesseractOCR
 
     # TesseractOCR copies os.environ when it is built; the limit must be set before.
     os.environ["OMP_THREAD_LIMIT"] = "1"

@@ -304,13 +304,22 @@ class EngineRun:
         return self.seconds / self.pages if self.available and self.pages else None
 
 
-def run_ours(images: Sequence[Path], pdf: Path | None, work: Path) -> EngineRun:
-    """Our pipeline on the whole scanned report, in the first form it accepts."""
+def run_ours(
+    images: Sequence[Path], pdf: Path | None, work: Path, *, jobs: int = 1, engine: str = "ours"
+) -> EngineRun:
+    """Our pipeline on the whole scanned report, in the first form it accepts.
+
+    `jobs=1` reads one page after another, like the plain Tesseract baseline; the default
+    of the command (`jobs` = cores) reads pages in parallel and is reported beside it.
+    """
     try:
+        from ocr.tesseract import OcrSettings
+        from pipeline.config import Settings
         from pipeline.document import Status, process_document
     except Exception as exc:  # the pipeline is being changed; a broken import is "not available"
         note = f"not available: cannot import the pipeline ({type(exc).__name__}: {exc})"
-        return EngineRun("ours", False, len(images), note=note)
+        return EngineRun(engine, False, len(images), note=note)
+    settings = Settings(ocr=OcrSettings(jobs=jobs))
 
     candidates: list[tuple[str, Callable[[], list[Path]]]] = [
         ("image-only PDF", lambda: [pdf or _bundle(images, work / "scan.pdf", "PDF")]),
@@ -328,7 +337,7 @@ def run_ours(images: Sequence[Path], pdf: Path | None, work: Path) -> EngineRun:
             errors.append(f"{label}: cannot write it ({exc})")
             continue
         for path in paths:
-            result = process_document(path)
+            result = process_document(path, settings)
             if result.status is Status.DONE and result.records:
                 done += 1
                 rows.extend(
@@ -338,8 +347,9 @@ def run_ours(images: Sequence[Path], pdf: Path | None, work: Path) -> EngineRun:
                 errors.append(f"{label}: {result.error or 'no records'}")
         seconds = time.perf_counter() - start
         if done:
-            return EngineRun("ours", True, len(images), seconds, f"input: {label}", rows)
-    return EngineRun("ours", False, len(images), note="not available: " + "; ".join(errors[:3]))
+            note = f"input: {label}, {jobs} job(s)"
+            return EngineRun(engine, True, len(images), seconds, note, rows)
+    return EngineRun(engine, False, len(images), note="not available: " + "; ".join(errors[:3]))
 
 
 def run_tesseract(images: Sequence[Path]) -> EngineRun:
@@ -473,6 +483,10 @@ def print_table(profiles: Sequence[Mapping[str, Any]]) -> None:
         ratios = entry["ratios"]
         for result in entry["engines"]:
             ours = result["engine"] == "ours"
+            seconds_ratio = {
+                "ours": ratios["ours_over_tesseract_seconds"],
+                "ours-parallel": ratios["ours_parallel_over_tesseract_seconds"],
+            }.get(result["engine"])
             lines.append(
                 [
                     entry["profile"],
@@ -482,7 +496,7 @@ def print_table(profiles: Sequence[Mapping[str, Any]]) -> None:
                     _fmt(result["page_char_accuracy"]),
                     _fmt(result["page_char_recall_unordered"]),
                     _fmt(result["seconds_per_page"], 2),
-                    _fmt(entry["ratios"]["ours_over_tesseract_seconds"], 2) if ours else "",
+                    _fmt(seconds_ratio, 2) if seconds_ratio is not None else "",
                     _fmt(entry["ratios"]["ours_over_img2table_cell_accuracy"], 2) if ours else "",
                     _fmt(ratios["ours_over_img2table_ruled_cell_accuracy"], 2) if ours else "",
                     result["note"][:60],
@@ -518,6 +532,13 @@ def bench_profile(
     print(f"[{name}] {len(images)} page(s), {len(expected_rows)} expected row(s)", flush=True)
     runs = [
         run_ours(images, scanned.pdf if whole else None, work / name),
+        run_ours(
+            images,
+            scanned.pdf if whole else None,
+            work / name,
+            jobs=os.cpu_count() or 1,
+            engine="ours-parallel",
+        ),
         run_tesseract(images),
         run_img2table(images),
         run_img2table(images, implicit_rows=False),
@@ -536,6 +557,10 @@ def bench_profile(
         "ratios": {
             "ours_over_tesseract_seconds": _ratio(
                 by_engine["ours"]["seconds_per_page"], by_engine["tesseract"]["seconds_per_page"]
+            ),
+            "ours_parallel_over_tesseract_seconds": _ratio(
+                by_engine["ours-parallel"]["seconds_per_page"],
+                by_engine["tesseract"]["seconds_per_page"],
             ),
             "ours_over_img2table_cell_accuracy": _ratio(
                 by_engine["ours"]["cell_accuracy"], by_engine["img2table"]["cell_accuracy"]

@@ -6,8 +6,11 @@ points or mojibake after repair is rasterized and read by OCR instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -69,26 +72,74 @@ def _page_image(document: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Ima
         page.close()
 
 
+@dataclass(frozen=True)
+class _OcrJob:
+    """A page waiting for OCR, with what to say about it once read."""
+
+    image: Image.Image
+    number: int
+    dpi: int
+    note: str | None = None
+    warning: str | None = None
+
+
+def _run_job(job: _OcrJob, settings: OcrSettings) -> PageLayout:
+    layout = ocr_page_layout(job.image, number=job.number, dpi=job.dpi, settings=settings)
+    if job.note:
+        layout = replace(layout, notes=(job.note, *layout.notes))
+    if job.warning:
+        layout = replace(layout, warnings=(*layout.warnings, job.warning))
+    return layout
+
+
+def _read_in_order(
+    items: Iterable[PageLayout | _OcrJob], settings: OcrSettings
+) -> Iterator[PageLayout]:
+    """Pages in order; OCR jobs run on `settings.jobs` processes, a few pages ahead.
+
+    The window keeps memory bounded for long documents: at most twice as many page images
+    as workers are held at once.
+    """
+    if settings.jobs <= 1:
+        for item in items:
+            yield item if isinstance(item, PageLayout) else _run_job(item, settings)
+        return
+    window = 2 * settings.jobs
+    pending: deque[Future[PageLayout] | PageLayout] = deque()
+    with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
+        for item in items:
+            if isinstance(item, PageLayout):
+                pending.append(item)
+            else:
+                pending.append(pool.submit(_run_job, item, settings))
+            while len(pending) > window:
+                yield _result(pending.popleft())
+        while pending:
+            yield _result(pending.popleft())
+
+
+def _result(item: Future[PageLayout] | PageLayout) -> PageLayout:
+    return item if isinstance(item, PageLayout) else item.result()
+
+
 def pdf_pages(path: Path, settings: OcrSettings) -> Iterator[PageLayout]:
-    document: pdfium.PdfDocument | None = None
-    try:
-        for page in read_pdf_layout(path):
-            problem = layer_problem(page)
-            if problem is None:
-                yield page
-                continue
-            if document is None:
-                document = pdfium.PdfDocument(path)
-            image, dpi = _page_image(document, page.number - 1, settings.dpi)
-            layout = ocr_page_layout(image, number=page.number, dpi=dpi, settings=settings)
-            yield _with_note(layout, f"read by OCR: {problem}")
-    finally:
-        if document is not None:
-            document.close()
+    """Each page from its text layer when that is usable, else by OCR."""
+    with ExitStack() as stack:
 
+        def items() -> Iterator[PageLayout | _OcrJob]:
+            document: pdfium.PdfDocument | None = None
+            for page in read_pdf_layout(path):
+                problem = layer_problem(page)
+                if problem is None:
+                    yield page
+                    continue
+                if document is None:
+                    document = pdfium.PdfDocument(path)
+                    stack.callback(document.close)
+                image, dpi = _page_image(document, page.number - 1, settings.dpi)
+                yield _OcrJob(image, page.number, dpi, note=f"read by OCR: {problem}")
 
-def _with_note(page: PageLayout, note: str) -> PageLayout:
-    return replace(page, notes=(note, *page.notes))
+        yield from _read_in_order(items(), settings)
 
 
 def image_pages(path: Path, settings: OcrSettings) -> Iterator[PageLayout]:
@@ -99,7 +150,8 @@ def image_pages(path: Path, settings: OcrSettings) -> Iterator[PageLayout]:
         raise InputError("not a readable image", path=path) from exc
     except Image.DecompressionBombError as exc:
         raise InputError(f"image too large to be a page scan ({exc})", path=path) from exc
-    with image:
+
+    def items() -> Iterator[_OcrJob]:
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
             try:
                 frame.load()
@@ -107,8 +159,8 @@ def image_pages(path: Path, settings: OcrSettings) -> Iterator[PageLayout]:
                 raise InputError(f"damaged image data ({exc})", path=path, page=number) from exc
             dpi_info = frame.info.get("dpi")
             dpi = round(dpi_info[0]) if dpi_info and dpi_info[0] > 30 else DEFAULT_IMAGE_DPI
-            layout = ocr_page_layout(frame.copy(), number=number, dpi=dpi, settings=settings)
-            if not dpi_info:
-                warning = f"no resolution in the file; assumed {dpi} DPI"
-                layout = replace(layout, warnings=(*layout.warnings, warning))
-            yield layout
+            warning = None if dpi_info else f"no resolution in the file; assumed {dpi} DPI"
+            yield _OcrJob(frame.copy(), number, dpi, warning=warning)
+
+    with image:
+        yield from _read_in_order(items(), settings)

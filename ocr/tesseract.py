@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -109,6 +109,7 @@ class OcrSettings:
 
     dpi: int = 300  # rasterization of PDF pages that need OCR
     work_dpi: int = 200  # pages of a higher resolution are reduced to this for OCR (0: never)
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # pages read at once
     languages: str = "tha+eng"
     psm: int = 6  # one uniform block: every line is read (psm 3 drops short isolated cells)
     timeout: float = 180.0  # seconds per page
