@@ -7,7 +7,6 @@ CSV writers and the tests all derive from these classes.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -133,7 +132,8 @@ def record_json_schema() -> dict[str, Any]:
     return schema
 
 
-def _cell_values(text: str, fiscal_be: int | None) -> tuple[CellValues, list[str]]:
+def _cell_values(text: str, fiscal_be: int | None) -> tuple[CellValues, list[str], list[str]]:
+    """Normalized values of a cell, what the date scan said, and what looks implausible."""
     scan = find_dates(text, fiscal_year_be=fiscal_be)
     values = CellValues(
         dates=[
@@ -144,7 +144,28 @@ def _cell_values(text: str, fiscal_be: int | None) -> tuple[CellValues, list[str
         counts=[CountValue(text=c.text, value=c.value, unit=c.unit) for c in find_counts(text)],
         steps=list(split_steps(text)),
     )
-    return values, list(scan.warnings)
+    return values, list(scan.warnings), _implausible(values, fiscal_be)
+
+
+MIN_BE_YEAR, MAX_BE_YEAR = 2400, 2700
+MAX_YEARS_FROM_FISCAL = 3
+
+
+def _implausible(values: CellValues, fiscal_be: int | None) -> list[str]:
+    """Numbers that are probably misread or mistyped: said, never silently changed."""
+    problems = []
+    for date in values.dates:
+        be = date.start.year + 543
+        if not MIN_BE_YEAR <= be <= MAX_BE_YEAR:
+            problems.append(f"year {be} BE of {date.text!r} is outside {MIN_BE_YEAR}–{MAX_BE_YEAR}")
+        elif fiscal_be is not None and abs(be - fiscal_be) > MAX_YEARS_FROM_FISCAL:
+            problems.append(
+                f"year {be} BE of {date.text!r} is far from the fiscal year {fiscal_be}"
+            )
+    for percentage in values.percentages:
+        if percentage.value > 100:
+            problems.append(f"percentage {percentage.text!r} is over 100")
+    return problems
 
 
 def _warning(issue: Issue) -> RecordWarning:
@@ -171,7 +192,6 @@ def _section_warnings(section: Section, position: int) -> list[RecordWarning]:
 
 
 DEFAULT_MIN_CONFIDENCE = 70.0
-_DIGIT = re.compile("[0-9\u0e50-\u0e59]")
 
 
 def _ocr_warnings(cells: dict[str, Cell], min_confidence: float) -> list[RecordWarning]:
@@ -186,15 +206,6 @@ def _ocr_warnings(cells: dict[str, Cell], min_confidence: float) -> list[RecordW
                 RecordWarning(
                     code="low-confidence",
                     message=f"OCR confidence {min(scores):.0f} is below {min_confidence:.0f}",
-                    cell=key,
-                )
-            )
-        if _DIGIT.search(cell.text):
-            # Debian's Thai model has no ๔ ๖ ๗ ๘ ๙: every number read by OCR needs a look.
-            warnings.append(
-                RecordWarning(
-                    code="unverified-digits",
-                    message="numbers read by OCR are unverified",
                     cell=key,
                 )
             )
@@ -262,10 +273,11 @@ def _record(
     for key, cell in cells.items():
         if not cell.text:
             continue
-        cell_values, cell_warnings = _cell_values(cell.text, fiscal_be)
+        cell_values, date_warnings, implausible = _cell_values(cell.text, fiscal_be)
         values[key] = cell_values
         if key != "period":  # the period's own parse reports on it below
-            warnings.extend(RecordWarning(code="date", message=m, cell=key) for m in cell_warnings)
+            warnings.extend(RecordWarning(code="date", message=m, cell=key) for m in date_warnings)
+        warnings.extend(RecordWarning(code="implausible", message=m, cell=key) for m in implausible)
     period = (
         parse_period(cells["period"].text, fiscal_year_be=fiscal_be)
         if cells["period"].text

@@ -13,7 +13,8 @@ from extract.normalize.numerals import thai_digits_to_arabic
 _PREFIX = "ประเด็นที่"
 # OCR and typists vary the spacing ("ประเด็นที่๑", "ประเด็น ที่ ๑"); the number may be missing.
 _HEADING = re.compile(r"^\s*ประเด็น\s*ที่\s*([๐-๙0-9]+)?\s*[.:)]?\s*(.*)$", re.S)
-_FISCAL_YEAR = re.compile(r"ปีงบประมาณ\s*(?:พ\s*\.?\s*ศ\s*\.?)?\s*([๐-๙0-9]{4})")
+# "ปีงบประมาณ" with the vowel OCR often misreads ("ปังบประมาณ") left optional.
+_FISCAL_YEAR = re.compile(r"งบประมาณ\s*(?:พ\s*\.?\s*ศ\s*\.?)?\s*([๐-๙0-9]{4})")
 _ORGANIZATION = re.compile(
     r"(องค์การบริหารส่วน(?:ตำบล|จังหวัด)\S+|เทศบาล(?:ตำบล|เมือง|นคร)\S+|"
     r"อบต\.\s?\S+|อบจ\.\s?\S+|กรุงเทพมหานคร|เมืองพัทยา)"

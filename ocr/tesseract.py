@@ -120,6 +120,7 @@ class OcrSettings:
     flatten: bool = True  # divide out uneven illumination
     deskew: bool = True
     median: bool = False  # 3×3 median filter against noise
+    reread_digits: bool = True  # numbers read again by the digit classifier (ocr/digits.py)
 
 
 @dataclass(frozen=True)

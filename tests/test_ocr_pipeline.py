@@ -64,8 +64,8 @@ def test_clean_scan_finds_every_row_in_its_section(
     assert result.row_f1 == 1.0
     sections = [r.section.number_inferred for r in clean_result.records]
     assert sections == [1, 1, 1, 2, 3, 4, 5, 6, 6, 7, 7]
-    # Measured 0.935 with Debian's Thai model; most of the rest are Thai digits (issue 4).
-    assert result.cell_accuracy >= 0.90
+    # Measured 0.970 (0.941 without the digit classifier of ocr/digits.py).
+    assert result.cell_accuracy >= 0.96
 
 
 def test_scanned_cells_carry_page_box_and_confidence(clean_result: DocumentResult) -> None:
@@ -78,8 +78,6 @@ def test_scanned_cells_carry_page_box_and_confidence(clean_result: DocumentResul
                 assert location.confidence is not None and 0 < location.confidence <= 100
                 x0, top, x1, bottom = location.bbox
                 assert 0 <= x0 < x1 <= 842 and 0 <= top < bottom <= 596
-        codes = {(w.code, w.cell) for w in record.warnings}
-        assert ("unverified-digits", "period") in codes
 
 
 def test_degraded_200dpi_scan(small_pdf: Path, small: ReportContent, tmp_path: Path) -> None:
@@ -128,3 +126,31 @@ def test_mixed_pdf_decides_per_page(small_pdf: Path, small: ReportContent, tmp_p
     assert sources["1"] == "text-layer"
     assert sources["2"] == "ocr"
     assert score(expected_rows(small), rows_of(result)).row_f1 == 1.0
+
+
+def test_scanned_periods_and_fiscal_year_are_read_with_thai_digits(
+    clean_result: DocumentResult,
+) -> None:
+    """Issue 4: the Thai model alone reads ๒๕๖๖ as ๒๕๒๒; the digit classifier fixes it."""
+    import datetime as dt
+
+    records = clean_result.records
+    assert records[0].fiscal_year is not None and records[0].fiscal_year.be == 2567
+    good = [
+        r
+        for r in records
+        if (r.normalized.period_start, r.normalized.period_end)
+        == (dt.date(2023, 10, 1), dt.date(2024, 9, 30))
+    ]
+    # Measured: 10 of 11; the other lost its year at a line start to an English reading
+    # ("๒๕๖๗" → "eda") that the digit classifier had no cue to revisit.
+    assert len(good) >= 9
+    values = [
+        (key, p.value)
+        for r in records
+        for key, cell in r.normalized.cells.items()
+        for p in cell.percentages
+    ]
+    assert ("outcome", 95.59) in values and ("outcome", 90.9) in values
+    dates = [d.start for r in records for cell in r.normalized.cells.values() for d in cell.dates]
+    assert dt.date(2024, 2, 22) in dates

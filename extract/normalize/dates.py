@@ -134,8 +134,9 @@ _ABBR_AFTER = rf"(?:\s?\.{{1,2}}|(?![{_THAI}]))"
 
 
 def _abbr_pattern(first: str, second: str) -> str:
-    # OCR drops, doubles or spaces out the dots: ตค, ต.ค, ต..ค., ต. ค.
-    return rf"{_ABBR_BEFORE}{first}[\s.]{{0,3}}{second}{_ABBR_NOT_LONGER}{_ABBR_AFTER}"
+    # OCR drops, doubles or spaces out the dots: ตค, ต.ค, ต..ค., ต. ค.; and reads a dot at
+    # the baseline as sara u: "กุย." for ก.ย.
+    return rf"{_ABBR_BEFORE}{first}[\s.\u0e38]{{0,3}}{second}{_ABBR_NOT_LONGER}{_ABBR_AFTER}"
 
 
 _FULL_NAMES = sorted((n for _, names, _ in _MONTHS for n in names), key=len, reverse=True)
@@ -212,7 +213,9 @@ class _Token:
 
 
 def _month_number(printed: str) -> int:
-    return _MONTH_BY_KEY[re.sub(r"[\s.]", "", printed)]
+    key = re.sub(r"[\s.]", "", printed)
+    # sara u in an abbreviation is a dot OCR read at the baseline (กุย. for ก.ย.)
+    return _MONTH_BY_KEY[key] if key in _MONTH_BY_KEY else _MONTH_BY_KEY[key.replace("\u0e38", "")]
 
 
 def _scan(text: str) -> list[_Token]:

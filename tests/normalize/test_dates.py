@@ -543,3 +543,8 @@ def test_dates_in_the_example_report() -> None:
     assert "๒๒ กุมภาพันธ์ ๒๕๖๗" in texts
     assert {d.precision for d in scan.dates} == {"day", "fiscal_year"}
     assert all(FY2567[0] <= d.start <= d.end <= FY2567[1] for d in scan.dates)
+
+
+@pytest.mark.parametrize("printed", ["๓๐ กุย. ๒๕๖๗", "๓๐ ก.ุย. ๒๕๖๗"])
+def test_ocr_reads_the_dot_of_an_abbreviation_as_sara_u(printed: str) -> None:
+    assert parse_thai_date(printed) == date(2024, 9, 30)
