@@ -575,6 +575,29 @@ def bench_profile(
     }
 
 
+DIGIT_SHEET_SEEDS = 4  # sheets per resolution: 8 fonts x 5 lines each, new numbers per seed
+
+
+def bench_digit_sheets(seeds: int) -> dict[str, dict[str, Any]]:
+    """Issue 4's measure: Thai-digit accuracy on rendered digit sheets, before and after
+    `ocr.digits` re-reads the numbers, at 300 DPI clean and 200 DPI degraded."""
+    from tests.fixtures.digit_sheet import render_sheet, run_sheet
+
+    out: dict[str, dict[str, Any]] = {}
+    for name, dpi, degraded in (("300 DPI", 300, False), ("200 DPI degraded", 200, True)):
+        results = [run_sheet(render_sheet(dpi, degraded, seed)) for seed in range(1, seeds + 1)]
+        printed = sum(r.printed for r in results)
+        out[name] = {
+            "printed": printed,
+            "tesseract": sum(r.tesseract * r.printed for r in results) / printed,
+            "corrected": sum(r.corrected * r.printed for r in results) / printed,
+            "seconds_per_page": sum(r.seconds_per_page for r in results) / len(results),
+            "worst": [w for r in results for w in r.worst][:10],
+        }
+        print(f"[digit sheet] {name}: {len(results)} sheet(s)", flush=True)
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="one profile, first 2 pages")
@@ -602,7 +625,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             bench_profile(name, profile, report_pdf, located, pages, all_rows, work)
             for name, profile in profiles
         ]
+    digit_sheets = bench_digit_sheets(1 if args.quick else DIGIT_SHEET_SEEDS)
     results = {
+        "digit_sheets": digit_sheets,
         "quick": args.quick,
         "variant": VARIANT,
         "report_pages": len(page_texts),
@@ -610,6 +635,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "profiles": entries,
     }
     print_table(entries)
+    for name, sheet in digit_sheets.items():
+        print(
+            f"digit sheet {name}: Thai digits right {sheet['tesseract']:.2%} with Tesseract "
+            f"alone, {sheet['corrected']:.2%} re-read ({sheet['printed']} digits, "
+            f"{sheet['seconds_per_page']:.3f} s/page for the re-reading)"
+        )
     mach = results["machine"]
     print(
         f"machine: {mach['nproc']} CPU(s) {mach['cpu_model']}, {mach['ram_gib']} GiB, "
