@@ -5,8 +5,8 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng poppler-utils \
-                fonts-thai-tlwg-ttf fonts-noto-core fontconfig
+APT_PACKAGES := tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng tesseract-ocr-osd poppler-utils \
+                fonts-thai-tlwg-ttf fonts-noto-core fontconfig python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= out
 
