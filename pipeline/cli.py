@@ -6,9 +6,11 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from extract.records import MeasureRecord, record_json_schema
+from ocr.tesseract import OcrSettings
 from output.writers import FORMATS, parse_formats, record_json, write_records
 from pipeline.config import Settings
 from pipeline.document import DocumentResult, Status, process_document
@@ -22,6 +24,16 @@ def _formats(text: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from exc
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="thaireport",
@@ -30,8 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser(
         "extract",
-        help="read PDFs and OCR text exports, write one record per table row",
-        description="Read report PDFs and OCR text exports; write DIR/records.<format>.",
+        help="read PDFs, scans and OCR text exports, write one record per table row",
+        description="Read report PDFs, scans (images, image-only PDFs) and OCR text exports;"
+        " write DIR/records.<format>.",
     )
     extract.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     extract.add_argument(
@@ -48,6 +61,20 @@ def build_parser() -> argparse.ArgumentParser:
         default=("jsonl",),
         metavar="LIST",
         help=f"comma-separated: {', '.join(FORMATS)} (default: jsonl)",
+    )
+    extract.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="scanned pages read at once (default: the number of cores)",
+    )
+    extract.add_argument(
+        "--dpi",
+        type=_positive,
+        default=OcrSettings.dpi,
+        metavar="N",
+        help=f"resolution for rendering PDF pages that need OCR (default: {OcrSettings.dpi})",
     )
     commands.add_parser("schema", help="print the JSON Schema of a record")
     return parser
@@ -102,7 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         out = None if args.out == "-" else Path(args.out)
         if out is None and args.formats != ("jsonl",):
             parser.error("--out - streams JSON Lines only; give a directory for other formats")
-        settings = Settings(out=out, formats=args.formats)
+        ocr = OcrSettings(dpi=args.dpi)
+        if args.jobs is not None:
+            ocr = replace(ocr, jobs=args.jobs)
+        settings = Settings(out=out, formats=args.formats, ocr=ocr)
         return run_extract(args.inputs, settings)
     except ThaiReportError as exc:
         print(f"thaireport: error: {exc}", file=sys.stderr)

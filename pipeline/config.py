@@ -9,7 +9,6 @@ from typing import Any
 from ocr.tesseract import OcrSettings
 
 DEFAULT_FORMATS: tuple[str, ...] = ("jsonl",)
-TEXT_EXPORT_SUFFIXES: tuple[str, ...] = (".txt", ".tsv", ".text")
 
 
 @dataclass(frozen=True)
@@ -22,7 +21,6 @@ class Settings:
 
     out: Path | None = None  # None: stream JSON Lines to stdout
     formats: tuple[str, ...] = DEFAULT_FORMATS
-    text_export_suffixes: tuple[str, ...] = TEXT_EXPORT_SUFFIXES
     ocr: OcrSettings = field(default_factory=OcrSettings)
 
     @classmethod

@@ -64,7 +64,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def detect_kind(path: Path, settings: Settings) -> InputKind:
+def detect_kind(path: Path) -> InputKind:
     try:
         with path.open("rb") as handle:
             head = handle.read(1024)
@@ -111,7 +111,7 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
 def process_document(path: Path, settings: Settings | None = None) -> DocumentResult:
     settings = Settings.resolve(settings)
     try:
-        kind = detect_kind(path, settings)
+        kind = detect_kind(path)
         document_id = sha256_of(path)
         report = _extract(path, kind, settings)
         records = build_records(

@@ -103,6 +103,7 @@ def test_bad_arguments_exit_2(tmp_path: Path) -> None:
     assert thaireport("extract", EXAMPLE_EXPORT, "-o", tmp_path, "--format", "xml").returncode == 2
     assert thaireport("extract", EXAMPLE_EXPORT).returncode == 2  # no --out
     assert thaireport("frobnicate").returncode == 2
+    assert thaireport("extract", EXAMPLE_EXPORT, "-o", tmp_path, "--jobs", "0").returncode == 2
 
 
 @pytest.mark.parametrize(
