@@ -450,6 +450,7 @@ def number_runs(glyphs: Sequence[GlyphLike]) -> list[tuple[int, int, bool]]:
             text = "".join(g.text for g in glyphs[start:index])
             if all(ch in PUNCTUATION for ch in text):
                 continue
+            index = _extend_year(glyphs, text, index, b)
             if any(_is_digit(ch) for ch in text):
                 trimmed = _trim_abbreviations(glyphs, start, index)
                 if trimmed is not None:
@@ -461,6 +462,22 @@ def number_runs(glyphs: Sequence[GlyphLike]) -> list[tuple[int, int, bool]]:
             if _has_cue_near(p, keys, texts, digit_phrase):
                 runs.append((start, index, False))
     return runs
+
+
+def _extend_year(glyphs: Sequence[GlyphLike], text: str, end: int, phrase_end: int) -> int:
+    """A Buddhist-Era year cut short: "๒๕" then letters with marks ("๒๕งิฒ" for ๒๕๖๗).
+
+    Every year in these reports is 25xx; Tesseract reads the two digits it cannot write
+    as letters, sometimes with a vowel, which no substitute list covers. Up to the
+    phrase's end and two more letters are taken into the run for re-reading.
+    """
+    if text not in ("๒๕", "25") or end >= phrase_end:
+        return end
+    tail = "".join(g.text for g in glyphs[end:phrase_end])
+    letters = [ch for ch in tail if not unicodedata.category(ch).startswith("M")]
+    if 1 <= len(letters) <= 2 and all(_is_thai_or_latin_letter(ch) for ch in letters):
+        return phrase_end
+    return end
 
 
 def _kind(text: str) -> str:

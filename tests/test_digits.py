@@ -144,3 +144,10 @@ def test_split_shared_box() -> None:
 def test_missing_model_names_the_script(tmp_path: Path) -> None:
     with pytest.raises(digits.ModelMissingError, match=r"python -m ocr\.train_digits"):
         digits.read_model(tmp_path / "none.npz")
+
+
+def test_a_year_cut_short_is_read_again_whole() -> None:
+    # ๒๕๖๗ read as "๒๕งิฒ": the vowel kept "งิ" out of the substitute letters
+    assert _runs(["กันยายน", " ๒", "๕", "งิ", "ฒ"]) == ["๒๕งิฒ"]
+    # but not a word that merely follows two digits in another phrase
+    assert _runs(["๒", "๕", " ปี"]) == ["๒๕"]
