@@ -43,6 +43,7 @@ NUMBER_CLASSES = DIGITS + PUNCTUATION
 SUBSTITUTES = frozenset(
     "ตญรวฯขฆฒงคดซชฉบปผฝพฟมนกถภฐฑๆะอสทณศษลฎฏฮห"
     "oObBeEdDWwlI|!iIjJaAcCgGqQsSzZuUnNmMhHkKrRtTyYvVxXpPfF'\"`°~^*@#&$§©®+=<>?[]{}\\_"
+    "«»£€¢¥¬¦"  # measured on the digit sheets: ๙ at a line end comes out as «
 )
 
 FEATURE_SIDE = 16  # crops are scaled (aspect kept) into a FEATURE_SIDE square
