@@ -224,12 +224,17 @@ def _split_rows_by_gaps(lines: Sequence[TextLine]) -> list[list[TextLine]]:
     return rows
 
 
-def _cells_of(words: Sequence[Word], columns: Columns) -> list[CellLines]:
+def _words_by_column(words: Sequence[Word], columns: Columns) -> list[list[Word]]:
     by_column: list[list[Word]] = [[] for _ in range(columns.count)]
     for word in words:
         index = columns.index_of(word.box.middle_x)
         if index is not None:
             by_column[index].append(word)
+    return by_column
+
+
+def _cells_of(words: Sequence[Word], columns: Columns) -> list[CellLines]:
+    by_column = _words_by_column(words, columns)
     return [CellLines(group_lines(ws)) for ws in by_column]
 
 
@@ -244,11 +249,61 @@ def _table_rows(
             if inside:
                 rows.append(_cells_of(inside, columns))
         return rows
+    starts = _row_starts(words, columns)
+    if len(starts) > 1:
+        bounds = [float("-inf"), *starts[1:], float("inf")]
+        rows = []
+        for top, bottom in itertools.pairwise(bounds):
+            inside = [w for w in words if top - 1 <= w.box.middle_y < bottom - 1]
+            if inside:
+                rows.append(_cells_of(inside, columns))
+        return rows
     lines = group_lines(words)
     return [
         _cells_of([w for line in row for w in line.words], columns)
         for row in _split_rows_by_gaps(lines)
     ]
+
+
+def _row_starts(words: Sequence[Word], columns: Columns) -> list[float]:
+    """Tops of the rows of an unruled table: where most columns begin a cell at once.
+
+    Cells are top-aligned, and a cell's first line follows a wider gap (the cell padding)
+    than the lines inside it; OCR lines of neighbouring columns never share one baseline,
+    so whole-table blank bands are unreliable, but a new cell in most columns at the same
+    height is not.
+    """
+    per_column = [group_lines(c) for c in _words_by_column(words, columns)]
+    heights = [ln.box.height for lines in per_column for ln in lines]
+    gaps = [
+        b.box.top - a.box.bottom
+        for lines in per_column
+        for a, b in itertools.pairwise(sorted(lines, key=lambda ln: ln.box.top))
+    ]
+    if not heights or not gaps:
+        return []
+    height = statistics.median(heights)
+    usual = statistics.median(gaps)
+    starts: list[tuple[float, int]] = []
+    for column, lines in enumerate(per_column):
+        previous = None
+        for line in sorted(lines, key=lambda ln: ln.box.top):
+            if previous is None or line.box.top - previous.box.bottom > usual + 0.6 * height:
+                starts.append((line.box.top, column))
+            previous = line
+    filled = sum(1 for lines in per_column if lines)
+    need = max(2, (filled + 1) // 2)
+    rows: list[float] = []
+    group: list[tuple[float, int]] = []
+    for top, column in sorted(starts):
+        if group and top - group[0][0] > 0.6 * height:
+            if len({c for _, c in group}) >= need or not rows:
+                rows.append(group[0][0])
+            group = []
+        group.append((top, column))
+    if group and (len({c for _, c in group}) >= need or not rows):
+        rows.append(group[0][0])
+    return rows
 
 
 @dataclass(frozen=True)
