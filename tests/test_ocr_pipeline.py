@@ -156,3 +156,20 @@ def test_scanned_periods_and_fiscal_year_are_read_with_thai_digits(
     assert ("outcome", 95.59) in values and ("outcome", 90.9) in values
     dates = [d.start for r in records for cell in r.normalized.cells.values() for d in cell.dates]
     assert dt.date(2024, 2, 22) in dates
+
+
+def test_partly_ruled_scan_frame_and_header_rule_only(small: ReportContent, tmp_path: Path) -> None:
+    """Rows from where the columns start new cells; columns from the header and the body.
+
+    Measured on this tight portrait layout (a 48-point responsible column): rows 4 of 4,
+    measure column 0.96, all cells 0.66 — OCR boxes of neighbouring narrow columns touch,
+    and some words land one column off. Ruled tables do not have this problem.
+    """
+    pdf = render_report(small, tmp_path / "unruled.pdf", VARIANTS["unruled"])
+    pages = scan_pages(pdf, "clean300")
+    path = image_only_pdf([p.image for p in pages], tmp_path / "unruled-scan.pdf", 300)
+    got = rows_of(process_document(path))
+    expected = expected_rows(small)
+    assert score(expected, got).row_f1 == 1.0
+    measure = score([[r[0]] for r in expected], [[r[0]] for r in got])
+    assert measure.cell_accuracy >= 0.9
