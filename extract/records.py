@@ -7,6 +7,7 @@ CSV writers and the tests all derive from these classes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -105,6 +106,11 @@ class MeasureRecord(_Model):
     document_id: str = Field(description="sha256 of the input file")
     source_path: str
     source_kind: str
+    collection: list[str] = Field(
+        default_factory=list,
+        description="folders between a batch's input directory and the file, outermost"
+        " first (province, district, …); empty outside a batch",
+    )
     page_first: int
     page_last: int
     report_title: str | None
@@ -145,6 +151,21 @@ def _cell_values(text: str, fiscal_be: int | None) -> tuple[CellValues, list[str
         steps=list(split_steps(text)),
     )
     return values, list(scan.warnings), _implausible(values, fiscal_be)
+
+
+_YEAR_DIGITS = re.compile("[0-9\u0e50-\u0e59]{4}")
+
+
+def _unread_years(text: str, values: CellValues | None) -> list[str]:
+    """Years printed in a cell that no date found there covers (a misread month beside them)."""
+    used = [y for d in (values.dates if values else []) for y in _YEAR_DIGITS.findall(d.text)]
+    unread = []
+    for year in _YEAR_DIGITS.findall(text):
+        if year in used:
+            used.remove(year)
+        else:
+            unread.append(year)
+    return unread
 
 
 MIN_BE_YEAR, MAX_BE_YEAR = 2400, 2700
@@ -287,6 +308,13 @@ def _record(
         warnings.extend(
             RecordWarning(code="period", message=m, cell="period") for m in period.warnings
         )
+        unread = _unread_years(cells["period"].text, values.get("period"))
+        if unread:
+            message = (
+                f"period {cells['period'].text!r}: year(s) {', '.join(unread)} are not part of "
+                "any date read; the period may be incomplete"
+            )
+            warnings.append(RecordWarning(code="period", message=message, cell="period"))
     elif not cells["period"].text:
         warnings.append(
             RecordWarning(code="period-empty", message="the period cell is empty", cell="period")

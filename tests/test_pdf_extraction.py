@@ -130,12 +130,10 @@ def test_seven_column_table_keeps_the_extra_columns(tmp_path: Path) -> None:
 
 
 def test_bundled_example_pdfs_are_what_the_generator_makes(tmp_path: Path) -> None:
-    from tests.fixtures.content import EXAMPLES, example_content
-    from tests.fixtures.make_examples import BUNDLED
+    from tests.fixtures.content import EXAMPLES
+    from tests.fixtures.make_examples import make
 
-    content = example_content()
-    for name, variant in BUNDLED.items():
-        fresh = render_report(content, tmp_path / name, VARIANTS[variant])
-        assert fresh.read_bytes() == (EXAMPLES / name).read_bytes(), (
-            f"examples/{name} is stale: run python -m tests.fixtures.make_examples"
+    for fresh in make(tmp_path):
+        assert fresh.read_bytes() == (EXAMPLES / fresh.name).read_bytes(), (
+            f"examples/{fresh.name} is stale: run python -m tests.fixtures.make_examples"
         )

@@ -75,3 +75,15 @@ def test_records_carry_values_beside_the_printed_text() -> None:
     no_dash = records[9]
     assert no_dash.cells.period == "๑ ต.ค. ๒๕๖๖ ๓๐ ก.ย. ๒๕๖๗"
     assert any(w.cell == "period" for w in no_dash.warnings)
+
+
+def test_a_period_with_an_unread_year_is_flagged() -> None:
+    header = "\t".join(
+        ["มาตรการ/กิจกรรม", "วิธีดำเนินการ", "ผู้รับผิดชอบ", "ระยะเวลา", "สรุปผลการดำเนินการ", "ผลลัพธ์"]
+    )
+    row = "\t".join(["ก", "ข", "สำนักปลัด", "๑ GA. ๒๕๖๖ ๓๐ ก.ย. ๒๕๖๗", "ค", "ง"])
+    text = f"ประจำปีงบประมาณ พ.ศ. ๒๕๖๗\nประเด็นที่ ๑ ทดสอบ\n{header}\n{row}\n"
+    (record,) = build_records(parse_text_export(text), document_id="x" * 64, source_path="t")
+    assert record.normalized.period_end == dt.date(2024, 9, 30)
+    messages = [w.message for w in record.warnings if w.cell == "period"]
+    assert any("๒๕๖๖ are not part of any date" in m for m in messages)
