@@ -29,7 +29,7 @@ venv: .stamps/venv
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,distributed]'
 	# img2table (a baseline in the benchmark) without its GUI build of OpenCV
 	$(BIN)/pip install -q -c constraints.txt --no-deps img2table
 	@mkdir -p .stamps && touch $@

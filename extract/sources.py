@@ -22,7 +22,7 @@ from extract.ocr_layout import ocr_page_layout
 from extract.pdf_layout import read_pdf_layout
 from extract.textlayer import private_use_share, thai_word_share
 from ocr.tesseract import OcrSettings
-from pipeline.errors import InputError
+from pipeline.errors import InputError, TooLargeInputError
 
 MAX_PRIVATE_USE = 0.05  # share of letters left in the private-use area after repair
 MAX_UNMAPPED = 0.05  # share of U+FFFD (glyphs without Unicode)
@@ -149,7 +149,7 @@ def image_pages(path: Path, settings: OcrSettings) -> Iterator[PageLayout]:
     except UnidentifiedImageError as exc:
         raise InputError("not a readable image", path=path) from exc
     except Image.DecompressionBombError as exc:
-        raise InputError(f"image too large to be a page scan ({exc})", path=path) from exc
+        raise TooLargeInputError(f"image too large to be a page scan ({exc})", path=path) from exc
 
     def items() -> Iterator[_OcrJob]:
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):

@@ -28,6 +28,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "document_id",
     "source_path",
     "source_kind",
+    "collection",
     "page_first",
     "page_last",
     "organization",
@@ -55,6 +56,7 @@ def _csv_row(record: MeasureRecord) -> dict[str, Any]:
         "document_id": data["document_id"],
         "source_path": data["source_path"],
         "source_kind": data["source_kind"],
+        "collection": "/".join(data["collection"]),
         "page_first": data["page_first"],
         "page_last": data["page_last"],
         "organization": data["organization"],
@@ -106,10 +108,18 @@ def write_records(
     records: Sequence[MeasureRecord], out_dir: Path, formats: Sequence[str]
 ) -> list[Path]:
     """Write `records.<ext>` for each format, atomically; return the paths written."""
+    return write_record_stream(lambda: records, out_dir, formats)
+
+
+def write_record_stream(
+    records: Callable[[], Iterable[MeasureRecord]], out_dir: Path, formats: Sequence[str]
+) -> list[Path]:
+    """As `write_records`, for more records than fit in memory: `records()` is called once
+    per format and may read them lazily."""
     written = []
     for name in formats:
         path = out_dir / f"records.{name}"
         with atomic_write(path, newline="" if name == "csv" else None) as handle:
-            _WRITERS[name](records, handle)
+            _WRITERS[name](records(), handle)
         written.append(path)
     return written

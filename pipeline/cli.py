@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -12,9 +13,11 @@ from pathlib import Path
 from extract.records import MeasureRecord, record_json_schema
 from ocr.tesseract import OcrSettings
 from output.writers import FORMATS, parse_formats, record_json, write_records
+from pipeline.batch import DEFAULT_TIMEOUT, BatchOptions, run_batch
 from pipeline.config import Settings
 from pipeline.document import DocumentResult, Status, process_document
 from pipeline.errors import ExitCode, ThaiReportError
+from pipeline.progress import BatchProgress, summary_lines
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -76,8 +79,88 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"resolution for rendering PDF pages that need OCR (default: {OcrSettings.dpi})",
     )
+    _add_batch(commands)
     commands.add_parser("schema", help="print the JSON Schema of a record")
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from exc
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def _add_batch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    batch = commands.add_parser(
+        "batch",
+        help="read a folder tree of submissions in parallel; resumable",
+        description="Read every report below INPUT_DIR (PDFs, scans, text exports; the"
+        " folders are kept as each record's `collection`) and write OUT_DIR/records.<format>,"
+        " OUT_DIR/documents.jsonl and the state OUT_DIR/state.sqlite. Running the same"
+        " command again goes on where the last run stopped.",
+    )
+    batch.add_argument("input_dir", type=Path, metavar="INPUT_DIR")
+    batch.add_argument("-o", "--out", required=True, type=Path, metavar="OUT_DIR")
+    batch.add_argument(
+        "--format",
+        dest="formats",
+        type=_formats,
+        default=("jsonl",),
+        metavar="LIST",
+        help=f"comma-separated: {', '.join(FORMATS)} (default: jsonl)",
+    )
+    batch.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="documents read at once (default: the number of cores)",
+    )
+    batch.add_argument(
+        "--retry-failed", action="store_true", help="read again the documents that failed"
+    )
+    batch.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time limit per document (default: {DEFAULT_TIMEOUT:g})",
+    )
+    batch.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (the state stays here)",
+    )
+    batch.add_argument(
+        "--dpi",
+        type=_positive,
+        default=OcrSettings.dpi,
+        metavar="N",
+        help=f"resolution for rendering PDF pages that need OCR (default: {OcrSettings.dpi})",
+    )
+
+
+def run_batch_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    options = BatchOptions(
+        input_dir=args.input_dir,
+        out_dir=args.out,
+        formats=args.formats,
+        jobs=args.jobs or os.cpu_count() or 1,
+        retry_failed=args.retry_failed,
+        timeout=args.timeout,
+        scheduler=args.scheduler,
+        ocr=OcrSettings(dpi=args.dpi),
+    )
+    with BatchProgress() as progress:
+        summary = run_batch(options, command=["batch", *argv], observer=progress)
+    for line in summary_lines(summary):
+        print(line, file=sys.stderr)
+    return 130 if summary.interrupted else summary.exit_code
 
 
 def _report(result: DocumentResult) -> None:
@@ -126,6 +209,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             print(json.dumps(record_json_schema(), ensure_ascii=False, indent=2))
             return ExitCode.OK
+        if args.command == "batch":
+            if not args.input_dir.is_dir():
+                parser.error(f"{args.input_dir} is not a directory")
+            return run_batch_command(args, sys.argv[1:] if argv is None else argv)
         out = None if args.out == "-" else Path(args.out)
         if out is None and args.formats != ("jsonl",):
             parser.error("--out - streams JSON Lines only; give a directory for other formats")

@@ -63,10 +63,23 @@ class UnsupportedInputError(InputError):
     kind = "unsupported"
 
 
+class TooLargeInputError(InputError):
+    """An image whose declared size is beyond any page scan (a decompression bomb)."""
+
+    kind = "too-large"
+
+
 class NoTableError(InputError):
     """The document was read but holds no measure table."""
 
     kind = "no-table"
+
+
+class BatchStateError(ThaiReportError):
+    """The output directory of a batch belongs to another batch, or one is running there."""
+
+    exit_code = ExitCode.BAD_ARGUMENTS
+    kind = "batch-state"
 
 
 class MissingDependencyError(ThaiReportError):

@@ -1,0 +1,420 @@
+"""A batch run over a folder tree of submissions: resumable, parallel, on a cluster if asked.
+
+    INPUT_DIR/<province>/<district>/…/report.pdf  →  OUT_DIR/
+        state.sqlite        one row per input file (see pipeline/state.py)
+        docs/<sha256>.jsonl the records of each document, written when it finishes
+        records.<ext>       all records, for each --format
+        documents.jsonl     one line per input: path, folder, sha256, status, error, …
+
+A document's records are written atomically when it finishes and its row is committed
+right after, so a batch that is killed loses nothing finished; the merged files are rebuilt
+from the per-document files at the end of every run, so a rerun never duplicates or drops a
+record. Files with the same content are read once: the first path (in path order) is read,
+the others point to it (`duplicate_of`) and their records appear once, under its name.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from extract.records import MeasureRecord
+from ocr.tesseract import OcrSettings
+from output.atomic import atomic_write
+from output.writers import FORMATS, write_jsonl, write_record_stream
+from pipeline.config import DEFAULT_FORMATS, Settings
+from pipeline.document import Status, sha256_of
+from pipeline.errors import BatchStateError, ExitCode
+from pipeline.runners import DaskRunner, DocumentReading, DocumentTask, LocalRunner
+from pipeline.state import STATE_FILE, BatchState, DocumentRow, DocumentStatus, Outcome
+
+INPUT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".txt", ".tsv"})
+DEFAULT_TIMEOUT = 1800.0  # seconds per document: a 300-page scan at ~2 s a page, and more
+DOCS_DIR = "docs"
+DOCUMENTS_INDEX = "documents.jsonl"
+LOCK_FILE = ".batch.lock"
+MISSING_DEPENDENCY_KIND = "missing-dependency"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    input_dir: Path
+    out_dir: Path
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    retry_failed: bool = False
+    timeout: float | None = DEFAULT_TIMEOUT
+    scheduler: str | None = None  # a Dask scheduler's address, e.g. tcp://10.0.0.5:8786
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path  # the file as read (INPUT_DIR joined with `relative`)
+    relative: str  # below INPUT_DIR, with '/'
+    folder: tuple[str, ...]  # the folders of `relative`: province, district, …
+
+    @property
+    def is_input(self) -> bool:
+        return self.path.suffix.lower() in INPUT_SUFFIXES
+
+
+@dataclass
+class BatchSummary:
+    """The batch after a run: the whole input tree, and what this run did."""
+
+    inputs: int = 0
+    done: int = 0
+    read_now: int = 0  # documents read in this run
+    settled_before: int = 0  # inputs done (or failed, unless retried) in earlier runs
+    duplicates: int = 0
+    failed: int = 0
+    skipped: int = 0
+    pending: int = 0  # not read yet (the run was interrupted)
+    records: int = 0
+    warnings: int = 0
+    pages_read: int = 0  # pages of the documents read in this run
+    seconds: float = 0.0
+    interrupted: bool = False
+    failures: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # kind -> files
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if MISSING_DEPENDENCY_KIND in self.failures:
+            return int(ExitCode.MISSING_DEPENDENCY)
+        return int(ExitCode.INPUT_FAILED if self.failed else ExitCode.OK)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "inputs": self.inputs,
+            "done": self.done,
+            "read_now": self.read_now,
+            "settled_before": self.settled_before,
+            "duplicates": self.duplicates,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "pending": self.pending,
+            "records": self.records,
+            "warnings": self.warnings,
+            "pages_read": self.pages_read,
+            "seconds": round(self.seconds, 3),
+            "interrupted": self.interrupted,
+            "failures": {kind: len(files) for kind, files in self.failures.items()},
+        }
+
+
+class BatchObserver(Protocol):
+    """Told what happens while a batch runs (the CLI's progress bar)."""
+
+    def planned(self, total: int, already: int) -> None: ...
+
+    def finished(self, path: str, reading: DocumentReading) -> None: ...
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def discover(input_dir: Path, *, exclude: Path | None = None) -> list[InputFile]:
+    """Every file below `input_dir` in path order; hidden files and folders, and `exclude`
+    (the output directory, when it lies inside the input), are left out."""
+    excluded = exclude.resolve() if exclude is not None else None
+    found = []
+    for folder, subfolders, files in os.walk(input_dir):
+        here = Path(folder)
+        subfolders[:] = sorted(
+            d for d in subfolders if not d.startswith(".") and (here / d).resolve() != excluded
+        )
+        for name in files:
+            if name.startswith("."):
+                continue
+            path = here / name
+            relative = path.relative_to(input_dir)
+            found.append(InputFile(path, relative.as_posix(), relative.parent.parts))
+    return sorted(found, key=lambda f: f.relative)
+
+
+def _see_files(state: BatchState, files: Sequence[InputFile], run: int) -> None:
+    for item in files:
+        if not item.is_input:
+            state.mark(
+                item.relative,
+                item.folder,
+                run=run,
+                status=DocumentStatus.SKIPPED,
+                kind="not-an-input",
+                message=f"not a report input ({item.path.suffix or 'no extension'});"
+                f" inputs are {', '.join(sorted(INPUT_SUFFIXES))}",
+            )
+            continue
+        try:
+            stat = item.path.stat()
+            old = state.row(item.relative)
+            if old and old.sha256 and (old.size, old.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+                sha = old.sha256  # unchanged since it was hashed
+            else:
+                sha = sha256_of(item.path)
+        except OSError as exc:
+            state.mark(
+                item.relative,
+                item.folder,
+                run=run,
+                status=DocumentStatus.FAILED,
+                kind="unreadable",
+                message=f"cannot read ({exc.strerror or exc})",
+            )
+            continue
+        state.see(
+            item.relative,
+            item.folder,
+            run=run,
+            size=stat.st_size,
+            mtime_ns=stat.st_mtime_ns,
+            sha256=sha,
+        )
+
+
+@dataclass
+class _Plan:
+    tasks: list[DocumentTask] = field(default_factory=list)
+    relative: dict[str, str] = field(default_factory=dict)  # task path -> row path
+    followers: dict[str, list[str]] = field(default_factory=dict)  # row path -> duplicates
+    already: int = 0
+
+
+def _plan(state: BatchState, run: int, options: BatchOptions) -> _Plan:
+    """What to read: one task per distinct content that is not done (or failed, unless
+    retrying); duplicates of a finished document take its outcome at once."""
+    groups: dict[str, list[DocumentRow]] = defaultdict(list)
+    for row in state.rows(run=run):
+        if row.sha256 is not None and row.status is not DocumentStatus.SKIPPED:
+            groups[row.sha256].append(row)
+    plan = _Plan()
+    for rows in groups.values():
+        finished = [
+            r
+            for r in rows
+            if r.status is DocumentStatus.DONE
+            and r.output
+            and (options.out_dir / r.output).is_file()
+        ]
+        failed = [r for r in rows if r.status is DocumentStatus.FAILED]
+        settled = finished or ([] if options.retry_failed else failed)
+        if settled:
+            source = next((r for r in settled if r.duplicate_of is None), settled[0])
+            outcome = state.outcome_of(source)
+            if source.duplicate_of is not None:  # what it duplicated is no longer there
+                state.record(source.path, outcome)
+            for row in rows:
+                if row is not source and (
+                    row.duplicate_of != source.path or row.status is not source.status
+                ):
+                    state.record(row.path, outcome, duplicate_of=source.path)
+            plan.already += len(rows)
+            continue
+        original = rows[0]
+        task = DocumentTask(
+            path=str(options.input_dir / original.path),
+            collection=original.folder,
+            size=original.size or 0,
+        )
+        plan.tasks.append(task)
+        plan.relative[task.path] = original.path
+        plan.followers[original.path] = [r.path for r in rows[1:]]
+    plan.tasks.sort(key=lambda t: (-t.size, t.path))  # longest first: the end comes sooner
+    return plan
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@contextmanager
+def _exclusive(out_dir: Path) -> Iterator[None]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / LOCK_FILE).open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BatchStateError(
+                "another batch is running with this output directory",
+                path=out_dir,
+                hint="wait for it to finish, or give another --out",
+            ) from exc
+        yield
+
+
+def run_batch(
+    options: BatchOptions,
+    *,
+    command: Sequence[str] = (),
+    observer: BatchObserver | None = None,
+) -> BatchSummary:
+    """Run (or resume) the batch; raises only for a problem with the batch itself."""
+    clock = time.perf_counter()
+    with _exclusive(options.out_dir), BatchState(options.out_dir / STATE_FILE) as state:
+        state.bind_input(options.input_dir)
+        run = state.start_run(command)
+        files = discover(options.input_dir, exclude=options.out_dir)
+        _see_files(state, files, run)
+        plan = _plan(state, run, options)
+        if observer is not None:
+            observer.planned(len(plan.tasks) + plan.already, plan.already)
+        pages_read, read_now, interrupted = 0, 0, False
+        try:
+            for reading in _read(plan.tasks, options, state, plan):
+                _store(reading, plan, state, options.out_dir)
+                read_now += 1
+                pages_read += reading.pages
+                if observer is not None:
+                    observer.finished(plan.relative[reading.path], reading)
+        except KeyboardInterrupt:
+            interrupted = True
+        summary = _summarize(state.rows(run=run))
+        summary.read_now, summary.pages_read = read_now, pages_read
+        summary.settled_before, summary.interrupted = plan.already, interrupted
+        summary.outputs = rebuild_outputs(state, run, options.out_dir, options.formats)
+        summary.seconds = time.perf_counter() - clock
+        state.finish_run(run, summary.as_dict())
+        return summary
+
+
+def _read(
+    tasks: list[DocumentTask], options: BatchOptions, state: BatchState, plan: _Plan
+) -> Iterator[DocumentReading]:
+    if not tasks:
+        return
+    settings = Settings(formats=options.formats, ocr=options.ocr)
+    if options.scheduler is None:
+        runner: LocalRunner | DaskRunner = LocalRunner(
+            jobs=options.jobs, settings=settings, timeout=options.timeout
+        )
+    else:
+        runner = DaskRunner(options.scheduler, settings=settings, timeout=options.timeout)
+    try:
+        with closing(runner.run(tasks, on_start=lambda t: _started(t, state, plan))) as readings:
+            yield from readings
+    finally:
+        if isinstance(runner, DaskRunner):
+            runner.close()
+
+
+def _started(task: DocumentTask, state: BatchState, plan: _Plan) -> None:
+    """An attempt is counted when the document is handed to a worker."""
+    path = plan.relative[task.path]
+    state.mark_started([path, *plan.followers[path]], at=time.time())
+
+
+def _store(reading: DocumentReading, plan: _Plan, state: BatchState, out_dir: Path) -> None:
+    """Write the document's records, then commit its row (and its duplicates' rows)."""
+    path = plan.relative[reading.path]
+    row = state.row(path)
+    assert row is not None and row.sha256 is not None
+    output = None
+    if reading.status is Status.DONE:
+        output = f"{DOCS_DIR}/{row.sha256}.jsonl"
+        with atomic_write(out_dir / output) as handle:
+            write_jsonl(reading.records, handle)
+    outcome = Outcome(
+        status=DocumentStatus.DONE if reading.status is Status.DONE else DocumentStatus.FAILED,
+        started_at=reading.started_at,
+        finished_at=reading.finished_at,
+        seconds=reading.seconds,
+        input_kind=reading.input_kind,
+        pages=reading.pages,
+        records=len(reading.records),
+        warnings=reading.warnings,
+        error_kind=reading.error_kind,
+        error_message=reading.error_message,
+        output=output,
+        worker=reading.worker,
+    )
+    state.record(path, outcome)
+    for duplicate in plan.followers[path]:
+        state.record(duplicate, outcome, duplicate_of=path)
+
+
+def _summarize(rows: Sequence[DocumentRow]) -> BatchSummary:
+    summary = BatchSummary(inputs=len(rows))
+    seen: set[str] = set()
+    for row in rows:
+        if row.status is DocumentStatus.SKIPPED:
+            summary.skipped += 1
+        elif row.status is DocumentStatus.FAILED:
+            summary.failed += 1
+            kind = row.error_kind or "error"
+            summary.failures.setdefault(kind, []).append((row.path, row.error_message or ""))
+        elif row.status is DocumentStatus.PENDING:
+            summary.pending += 1
+        elif row.status is DocumentStatus.DONE:
+            summary.done += 1
+            if row.duplicate_of is not None:
+                summary.duplicates += 1
+            if row.sha256 not in seen:
+                seen.add(row.sha256 or "")
+                summary.records += row.records or 0
+                summary.warnings += row.warnings or 0
+    return summary
+
+
+# --------------------------------------------------------------------------- merged output
+
+
+def _record_files(rows: Sequence[DocumentRow], out_dir: Path) -> list[Path]:
+    """Each finished content's records file once, in path order."""
+    files: dict[str, Path] = {}
+    for row in rows:
+        if row.status is DocumentStatus.DONE and row.output and row.sha256 not in files:
+            files[row.sha256 or ""] = out_dir / row.output
+    return list(files.values())
+
+
+def _document_line(row: DocumentRow) -> dict[str, object]:
+    return {
+        "path": row.path,
+        "folder": list(row.folder),
+        "sha256": row.sha256,
+        "status": row.status.value,
+        "kind": row.input_kind,
+        "duplicate_of": row.duplicate_of,
+        "error": (
+            {"kind": row.error_kind, "message": row.error_message} if row.error_kind else None
+        ),
+        "pages": row.pages,
+        "records": row.records,
+        "warnings": row.warnings,
+        "seconds": round(row.seconds, 3) if row.seconds is not None else None,
+        "attempts": row.attempts,
+        "output": row.output,
+    }
+
+
+def rebuild_outputs(
+    state: BatchState, run: int, out_dir: Path, formats: Sequence[str]
+) -> list[Path]:
+    """`records.<ext>` and `documents.jsonl` from the state and the per-document files."""
+    rows = state.rows(run=run)
+    sources = _record_files(rows, out_dir)
+
+    def records() -> Iterator[MeasureRecord]:
+        for source in sources:
+            with source.open(encoding="utf-8") as handle:
+                for line in handle:
+                    if line.strip():
+                        yield MeasureRecord.model_validate_json(line)
+
+    written = write_record_stream(records, out_dir, formats)
+    for name in set(FORMATS) - set(formats):  # a merged file of an earlier run, now stale
+        (out_dir / f"records.{name}").unlink(missing_ok=True)
+    index = out_dir / DOCUMENTS_INDEX
+    with atomic_write(index) as handle:
+        for row in rows:
+            handle.write(json.dumps(_document_line(row), ensure_ascii=False) + "\n")
+    return [*written, index]

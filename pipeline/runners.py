@@ -1,0 +1,457 @@
+"""Where the documents of a batch are read: worker processes here, or a Dask cluster.
+
+Both runners take `DocumentTask`s and yield one `DocumentReading` per task, in the order they
+finish; a reading that failed says why (the document's own error, or "timeout" and
+"worker-crashed" when the worker had to be replaced). Neither touches the batch state: the
+process that runs the batch records the readings.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from multiprocessing import get_context
+from multiprocessing.queues import Queue
+from pathlib import Path
+from typing import Any
+
+from extract.records import MeasureRecord
+from pipeline.config import Settings
+from pipeline.document import Status, process_document
+from pipeline.errors import MissingDependencyError, ThaiReportError
+
+TIMEOUT_KIND = "timeout"
+CRASH_KIND = "worker-crashed"
+INTERNAL_KIND = "internal"
+POLL_SECONDS = 0.25  # how often the runners look at the clock and the workers' notices
+# Fault injection for tests: "hang:NAME,crash:NAME" makes the worker that reads a file of
+# that name sleep for an hour, or die on the spot, before reading it.
+FAULTS_VARIABLE = "THAIREPORT_TEST_FAULTS"
+
+
+@dataclass(frozen=True)
+class DocumentTask:
+    path: str  # the file as the batch names it; the records' source_path
+    collection: tuple[str, ...] = ()  # its folders below the batch's input directory
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class DocumentReading:
+    """What became of one task: the records, or why there are none."""
+
+    path: str
+    status: Status
+    started_at: float
+    finished_at: float
+    seconds: float
+    worker: str
+    input_kind: str | None = None
+    pages: int = 0
+    records: tuple[MeasureRecord, ...] = ()
+    error_kind: str | None = None
+    error_message: str | None = None
+
+    @property
+    def warnings(self) -> int:
+        return sum(len(r.warnings) for r in self.records)
+
+
+StartHook = Callable[[DocumentTask], None]
+
+
+def _ignore(task: DocumentTask) -> None:
+    pass
+
+
+def worker_settings(settings: Settings) -> Settings:
+    """One document per worker and one page at a time within it: the parallelism is across
+    documents, so it must not multiply with page-level parallelism."""
+    return replace(settings, out=None, ocr=replace(settings.ocr, jobs=1))
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _error_text(error: ThaiReportError) -> str:
+    text = error.message
+    if error.page is not None:
+        text += f" (page {error.page})"
+    return f"{text} — {error.hint}" if error.hint else text
+
+
+def _inject_fault(path: str) -> None:
+    spec = os.environ.get(FAULTS_VARIABLE, "")
+    name = Path(path).name
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        fault, _, target = item.partition(":")
+        if target != name:
+            continue
+        if fault == "hang":
+            time.sleep(3600)
+        elif fault == "crash":
+            os._exit(70)
+
+
+def read_document(
+    task: DocumentTask, settings: Settings, data: bytes | None = None
+) -> DocumentReading:
+    """Read one document (on whichever machine runs this); never raises for bad input.
+
+    `data` is the file's content when the worker cannot see the file itself (on a cluster):
+    it is read from a temporary copy with the same name, and the records and errors name
+    the original path.
+    """
+    started, clock = time.time(), time.perf_counter()
+    _inject_fault(task.path)
+    read_as = task.path
+    if data is None:
+        result = process_document(Path(task.path), settings)
+    else:
+        with tempfile.TemporaryDirectory(prefix="thaireport-") as folder:
+            copy = Path(folder) / Path(task.path).name
+            copy.write_bytes(data)
+            result = process_document(copy, settings)
+            read_as = str(copy)
+    records = tuple(
+        r.model_copy(update={"source_path": task.path, "collection": list(task.collection)})
+        for r in result.records
+    )
+    error = result.error
+    return DocumentReading(
+        path=task.path,
+        status=result.status,
+        started_at=started,
+        finished_at=time.time(),
+        seconds=time.perf_counter() - clock,
+        worker=_worker_name(),
+        input_kind=result.kind.value if result.kind else None,
+        pages=result.pages,
+        records=records,
+        error_kind=error.kind if error else None,
+        # a hint may name the file (how to decrypt it): the original, not the copy
+        error_message=_error_text(error).replace(read_as, task.path) if error else None,
+    )
+
+
+def failed_reading(
+    task: DocumentTask, kind: str, message: str, *, seconds: float = 0.0, worker: str = ""
+) -> DocumentReading:
+    now = time.time()
+    return DocumentReading(
+        path=task.path,
+        status=Status.FAILED,
+        started_at=now - seconds,
+        finished_at=now,
+        seconds=seconds,
+        worker=worker,
+        error_kind=kind,
+        error_message=message,
+    )
+
+
+# --------------------------------------------------------------------------- this machine
+
+_notices: Queue[tuple[str, int]] | None = None
+
+
+def _init_worker(notices: Queue[tuple[str, int]], parent: int) -> None:
+    global _notices
+    _notices = notices
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A batch killed outright leaves no workers behind reading on."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _pool_read(task: DocumentTask, settings: Settings) -> DocumentReading:
+    if _notices is not None:
+        _notices.put((task.path, os.getpid()))
+    return read_document(task, settings)
+
+
+@dataclass
+class _Started:
+    pid: int
+    at: float  # time.monotonic() in the batch process
+
+
+class LocalRunner:
+    """Worker processes on this machine (a `ProcessPoolExecutor`).
+
+    At most `jobs` documents are in the pool at once, so each is started as soon as it is
+    submitted. A document that runs past `timeout` seconds has its worker killed; a worker
+    that dies breaks the whole pool, which is then replaced: the documents that were in it
+    with the culprit go back in the queue (when the culprit is not known, each is read again
+    alone to find it).
+    """
+
+    def __init__(self, *, jobs: int, settings: Settings, timeout: float | None) -> None:
+        self.jobs = max(1, jobs)
+        self.settings = worker_settings(settings)
+        self.timeout = timeout
+        self._context = get_context("spawn")
+
+    def _new_pool(self) -> tuple[ProcessPoolExecutor, Queue[tuple[str, int]]]:
+        notices: Queue[tuple[str, int]] = self._context.Queue()
+        pool = ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=self._context,
+            initializer=_init_worker,
+            initargs=(notices, os.getpid()),
+        )
+        return pool, notices
+
+    def run(
+        self, tasks: Sequence[DocumentTask], *, on_start: StartHook = _ignore
+    ) -> Generator[DocumentReading, None, None]:
+        waiting = deque(tasks)
+        suspects: deque[DocumentTask] = deque()  # read alone to find which one kills workers
+        running: dict[Future[DocumentReading], DocumentTask] = {}
+        started: dict[str, _Started] = {}
+        isolating: DocumentTask | None = None  # a suspect, read alone
+        pool, notices = self._new_pool()
+        try:
+            while waiting or suspects or running:
+                broken = False
+                isolating = isolating if isolating in running.values() else None
+                source = suspects if suspects or isolating else waiting
+                room = (0 if running else 1) if source is suspects else self.jobs - len(running)
+                while source and room > 0:
+                    task = source.popleft()
+                    try:
+                        future = pool.submit(_pool_read, task, self.settings)
+                    except BrokenProcessPool:  # a worker died since the last look
+                        source.appendleft(task)
+                        broken = True
+                        break
+                    on_start(task)
+                    running[future] = task
+                    room -= 1
+                    if source is suspects:
+                        isolating = task
+                if not broken:
+                    done, _ = wait(running, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                else:
+                    done = set()
+                _drain(notices, started)
+                for future in done:
+                    if isinstance(future.exception(), BrokenProcessPool):
+                        broken = True
+                        continue
+                    task = running.pop(future)
+                    started.pop(task.path, None)
+                    yield _reading_of(future, task)
+                expired = self._expired(running.values(), started)
+                for task in expired:
+                    _kill(started[task.path].pid)
+                if not (broken or expired):
+                    continue
+                # The pool is broken (or about to be): every future in it ends with an error.
+                wait(running, timeout=30)
+                alone = len(running) == 1
+                in_pool = []
+                for future, task in running.items():
+                    if future.done() and future.exception() is None:
+                        yield future.result()
+                    else:
+                        in_pool.append(task)
+                for task in in_pool:
+                    begun = started.get(task.path)
+                    seconds = time.monotonic() - begun.at if begun else 0.0
+                    worker = f"{socket.gethostname()}:{begun.pid}" if begun else ""
+                    if task in expired:
+                        yield failed_reading(
+                            task,
+                            TIMEOUT_KIND,
+                            f"still reading after {self.timeout:g} s; the worker was stopped"
+                            " — give more time with --timeout, or check the file",
+                            seconds=seconds,
+                            worker=worker,
+                        )
+                    elif expired:
+                        waiting.appendleft(task)  # stopped with the one that timed out
+                    elif alone:
+                        yield failed_reading(
+                            task,
+                            CRASH_KIND,
+                            "the worker process died while reading this file (a crash in a"
+                            " library or out of memory); the batch went on without it",
+                            seconds=seconds,
+                            worker=worker,
+                        )
+                    else:
+                        suspects.append(task)
+                running.clear()
+                started.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool, notices = self._new_pool()
+        finally:
+            # Normally nothing is running here; after Ctrl-C or an error, stop the workers.
+            _drain(notices, started)
+            for task in running.values():
+                if task.path in started:
+                    _kill(started[task.path].pid)
+            pool.shutdown(wait=not running, cancel_futures=True)
+
+    def _expired(
+        self, tasks: Iterable[DocumentTask], started: dict[str, _Started]
+    ) -> list[DocumentTask]:
+        if self.timeout is None:
+            return []
+        now = time.monotonic()
+        return [t for t in tasks if t.path in started and now - started[t.path].at > self.timeout]
+
+
+def _reading_of(future: Future[DocumentReading], task: DocumentTask) -> DocumentReading:
+    error = future.exception()
+    if error is None:
+        return future.result()
+    message = f"the worker failed: {type(error).__name__}: {error}"
+    return failed_reading(task, INTERNAL_KIND, message)
+
+
+def _drain(notices: Queue[tuple[str, int]], started: dict[str, _Started]) -> None:
+    while True:
+        try:
+            path, pid = notices.get_nowait()
+        except (queue.Empty, OSError, ValueError):
+            return
+        started[path] = _Started(pid, time.monotonic())
+
+
+def _kill(pid: int) -> None:
+    with suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+# --------------------------------------------------------------------------- a Dask cluster
+
+
+class DaskRunner:
+    """Documents submitted to a Dask cluster (`distributed.Client`).
+
+    The workers need the package and Tesseract, not the files: each file's content is sent
+    to the cluster. A document past `timeout` is cancelled and its worker restarted; a
+    document whose worker keeps dying (Dask's `KilledWorker`) fails as "worker-crashed".
+    """
+
+    def __init__(self, address: str, *, settings: Settings, timeout: float | None) -> None:
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise MissingDependencyError(
+                "--scheduler needs Dask distributed, which is not installed",
+                hint="pip install 'thaireport[distributed]'",
+            ) from exc
+        self.settings = worker_settings(settings)
+        self.timeout = timeout
+        try:
+            self.client = Client(address, timeout=30)
+        except (OSError, TimeoutError) as exc:
+            raise MissingDependencyError(
+                f"cannot reach the Dask scheduler at {address} ({exc})",
+                hint="start one (`dask scheduler`, then `dask worker ADDRESS`), or run without"
+                " --scheduler",
+            ) from exc
+
+    def close(self) -> None:
+        self.client.close()
+
+    def run(
+        self, tasks: Sequence[DocumentTask], *, on_start: StartHook = _ignore
+    ) -> Generator[DocumentReading, None, None]:
+        from distributed import KilledWorker
+        from distributed import wait as dask_wait
+
+        self.client.wait_for_workers(1)
+        waiting = deque(tasks)
+        running: dict[Any, tuple[DocumentTask, float, Any]] = {}
+        try:
+            while waiting or running:
+                slots = max(1, sum(self.client.nthreads().values()))  # workers come and go
+                while waiting and len(running) < slots:
+                    task = waiting.popleft()
+                    try:
+                        data = Path(task.path).read_bytes()
+                    except OSError as exc:
+                        yield failed_reading(task, "unreadable", f"cannot read ({exc})")
+                        continue
+                    on_start(task)
+                    shipped = self.client.scatter(data, hash=False)
+                    future = self.client.submit(
+                        read_document, task, self.settings, shipped, pure=False
+                    )
+                    running[future] = (task, time.monotonic(), shipped)
+                if not running:
+                    continue
+                try:
+                    done = dask_wait(
+                        list(running), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED"
+                    ).done
+                except TimeoutError:
+                    done = set()
+                for future in done:
+                    task, begun, shipped = running.pop(future)
+                    if future.status == "finished":
+                        yield future.result()
+                    else:
+                        error = future.exception()
+                        if isinstance(error, KilledWorker):
+                            yield failed_reading(
+                                task,
+                                CRASH_KIND,
+                                f"the Dask workers died while reading this file ({error})",
+                                seconds=time.monotonic() - begun,
+                            )
+                        else:
+                            yield failed_reading(
+                                task,
+                                INTERNAL_KIND,
+                                f"the worker failed: {type(error).__name__}: {error}",
+                                seconds=time.monotonic() - begun,
+                            )
+                    future.release()
+                    shipped.release()
+                if self.timeout is None:
+                    continue
+                now = time.monotonic()
+                for future, (task, begun, shipped) in list(running.items()):
+                    if now - begun <= self.timeout:
+                        continue
+                    del running[future]
+                    processing = self.client.processing()
+                    workers = [w for w, keys in processing.items() if future.key in keys]
+                    future.cancel()
+                    shipped.release()
+                    if workers:
+                        self.client.restart_workers(workers)
+                    yield failed_reading(
+                        task,
+                        TIMEOUT_KIND,
+                        f"still reading after {self.timeout:g} s; the Dask worker was restarted"
+                        " — give more time with --timeout, or check the file",
+                        seconds=now - begun,
+                    )
+        finally:
+            for future, (_, _, shipped) in running.items():
+                future.cancel()
+                shipped.release()
