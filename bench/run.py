@@ -576,6 +576,60 @@ def bench_profile(
 
 
 DIGIT_SHEET_SEEDS = 4  # sheets per resolution: 8 fonts x 5 lines each, new numbers per seed
+BATCH_PROFILES = ("clean200", "office200", "office300", "phone")
+
+
+def bench_batch_jobs(work: Path, quick: bool) -> dict[str, Any]:
+    """Issue 5's measure: `thaireport batch --jobs 2` against `--jobs 1` on scanned files.
+
+    Three documents per profile (the example's sections 1–2, 3–4 and 5–7), each an
+    image-only PDF; both runs must give the same records.
+    """
+    from tests.fixtures.content import ReportContent, example_content
+    from tests.fixtures.pdfgen import VARIANTS, render_report
+    from tests.fixtures.scan import image_only_pdf, scan_pages
+
+    content = example_content()
+    folder = work / "batch-input"
+    folder.mkdir(parents=True, exist_ok=True)
+    parts = [content.sections[:2], content.sections[2:4], content.sections[4:]]
+    profiles = BATCH_PROFILES[:1] if quick else BATCH_PROFILES
+    pages = 0
+    for profile in profiles:
+        (folder / profile).mkdir(exist_ok=True)
+        for number, sections in enumerate(parts, start=1):
+            part = ReportContent(content.title_lines, tuple(sections))
+            pdf = render_report(part, work / f"part-{number}.pdf", VARIANTS[VARIANT])
+            scanned = scan_pages(pdf, profile)
+            pages += len(scanned)
+            image_only_pdf(
+                [p.image for p in scanned],
+                folder / profile / f"part-{number}.pdf",
+                [p.dpi for p in scanned],
+            )
+    runs: dict[str, Any] = {}
+    for jobs in (1, 2):
+        out = work / f"batch-out-{jobs}"
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "pipeline", "batch", str(folder), "-o", str(out),
+             "--jobs", str(jobs)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        seconds = time.perf_counter() - start
+        records = (out / "records.jsonl").read_text(encoding="utf-8") if out.exists() else ""
+        runs[str(jobs)] = {"seconds": seconds, "exit": done.returncode, "records": records}
+        print(f"[batch] --jobs {jobs}: {seconds:.1f} s, exit {done.returncode}", flush=True)
+    one, two = runs["1"], runs["2"]
+    return {
+        "files": len(profiles) * len(parts),
+        "pages": pages,
+        "seconds_jobs_1": one["seconds"],
+        "seconds_jobs_2": two["seconds"],
+        "speedup": one["seconds"] / two["seconds"] if two["seconds"] else None,
+        "same_records": one["records"] == two["records"] and bool(one["records"]),
+        "exit_codes": [one["exit"], two["exit"]],
+    }
 
 
 def bench_digit_sheets(seeds: int) -> dict[str, dict[str, Any]]:
@@ -626,8 +680,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             for name, profile in profiles
         ]
     digit_sheets = bench_digit_sheets(1 if args.quick else DIGIT_SHEET_SEEDS)
+    with tempfile.TemporaryDirectory(prefix="thaireport-batch-") as tmp:
+        batch = bench_batch_jobs(Path(tmp), args.quick)
     results = {
         "digit_sheets": digit_sheets,
+        "batch": batch,
         "quick": args.quick,
         "variant": VARIANT,
         "report_pages": len(page_texts),
@@ -641,6 +698,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"alone, {sheet['corrected']:.2%} re-read ({sheet['printed']} digits, "
             f"{sheet['seconds_per_page']:.3f} s/page for the re-reading)"
         )
+    print(
+        f"batch of {batch['files']} scanned files ({batch['pages']} pages): --jobs 1 "
+        f"{batch['seconds_jobs_1']:.1f} s, --jobs 2 {batch['seconds_jobs_2']:.1f} s, "
+        f"speed-up {batch['speedup']:.2f}x, same records: {batch['same_records']}"
+    )
     mach = results["machine"]
     print(
         f"machine: {mach['nproc']} CPU(s) {mach['cpu_model']}, {mach['ram_gib']} GiB, "

@@ -74,12 +74,13 @@ class _OpenTable:
         limits = right_limits(self.columns, self.rows)
         previous = self.rows[-1]
         wrapped = [
-            is_wrapped(previous[i].lines[-1], cell.lines[0], limits[i])
+            is_wrapped(previous[i].lines[-1], cell.lines[0], _limit(limits, i, previous[i]))
             for i, cell in enumerate(first)
             if i < len(previous) and previous[i].lines and cell.lines
         ]
         before = previous[measure].lines if measure < len(previous) else []
-        if not before or not is_wrapped(before[-1], first[measure].lines[0], limits[measure]):
+        limit = _limit(limits, measure, previous[measure]) if before else 0.0
+        if not before or not is_wrapped(before[-1], first[measure].lines[0], limit):
             return False
         # A row that was split fills its page to the bottom; one moved whole to the next
         # page leaves room behind it.
@@ -108,7 +109,8 @@ class _OpenTable:
                     for line in group[1:]:
                         box = box.union(line.box)
                     regions.append(CellRegion(page, box, _mean_confidence(group)))
-                cells[index] = Cell(block_text(lines, limits[index]), tuple(regions))
+                text = block_text(lines, _limit(limits, index, cell_lines))
+                cells[index] = Cell(text, tuple(regions))
             self.draft.add_row(cells, pages=sorted(pages))
 
 
@@ -121,6 +123,14 @@ def _continue_heading(heading: SectionHeading, line: LooseLine) -> SectionHeadin
         printed=heading.printed + glue + line.text,
         title=(heading.title + glue + line.text).strip(),
     )
+
+
+def _limit(limits: Sequence[float], index: int, cell: CellLines) -> float:
+    """The wrap limit of a column; a column that a later page's header added (the table's
+    columns were read on its first page) falls back on its own widest line."""
+    if index < len(limits):
+        return limits[index]
+    return max((line.box.x1 for line in cell.lines), default=0.0)
 
 
 def _mean_confidence(lines: Sequence[TextLine]) -> float | None:
