@@ -37,6 +37,25 @@ def _positive(text: str) -> int:
     return value
 
 
+def _add_reading_options(parser: argparse.ArgumentParser) -> None:
+    """Options that `extract` and `batch` share: output formats and scan resolution."""
+    parser.add_argument(
+        "--format",
+        dest="formats",
+        type=_formats,
+        default=("jsonl",),
+        metavar="LIST",
+        help=f"comma-separated: {', '.join(FORMATS)} (default: jsonl)",
+    )
+    parser.add_argument(
+        "--dpi",
+        type=_positive,
+        default=OcrSettings.dpi,
+        metavar="N",
+        help=f"resolution for rendering PDF pages that need OCR (default: {OcrSettings.dpi})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="thaireport",
@@ -57,27 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="output directory, or - to stream JSON Lines to stdout",
     )
-    extract.add_argument(
-        "--format",
-        dest="formats",
-        type=_formats,
-        default=("jsonl",),
-        metavar="LIST",
-        help=f"comma-separated: {', '.join(FORMATS)} (default: jsonl)",
-    )
+    _add_reading_options(extract)
     extract.add_argument(
         "--jobs",
         type=_positive,
         default=None,
         metavar="N",
         help="scanned pages read at once (default: the number of cores)",
-    )
-    extract.add_argument(
-        "--dpi",
-        type=_positive,
-        default=OcrSettings.dpi,
-        metavar="N",
-        help=f"resolution for rendering PDF pages that need OCR (default: {OcrSettings.dpi})",
     )
     _add_batch(commands)
     commands.add_parser("schema", help="print the JSON Schema of a record")
@@ -105,14 +110,7 @@ def _add_batch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     batch.add_argument("input_dir", type=Path, metavar="INPUT_DIR")
     batch.add_argument("-o", "--out", required=True, type=Path, metavar="OUT_DIR")
-    batch.add_argument(
-        "--format",
-        dest="formats",
-        type=_formats,
-        default=("jsonl",),
-        metavar="LIST",
-        help=f"comma-separated: {', '.join(FORMATS)} (default: jsonl)",
-    )
+    _add_reading_options(batch)
     batch.add_argument(
         "--jobs",
         type=_positive,
@@ -135,13 +133,6 @@ def _add_batch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=None,
         metavar="ADDRESS",
         help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (the state stays here)",
-    )
-    batch.add_argument(
-        "--dpi",
-        type=_positive,
-        default=OcrSettings.dpi,
-        metavar="N",
-        help=f"resolution for rendering PDF pages that need OCR (default: {OcrSettings.dpi})",
     )
 
 
