@@ -43,6 +43,9 @@ GOOD = {
     "ลำปาง/เมือง/อบต.บ่อแฮ้ว.pdf": "pdf",
     "ลำปาง/เมือง/scan-page.png": "image",
     "ลำพูน/scan.pdf": "pdf",
+    # a province's worth more: distinct copies of the digital report and the export
+    **{f"แพร่/อำเภอ{n // 8 + 1}/อบต.{n + 1:02d}.pdf": "pdf" for n in range(16)},
+    **{f"น่าน/อำเภอ{n // 5 + 1}/อบต.{n + 1:02d}.txt": "text-export" for n in range(10)},
 }
 DUPLICATE, ORIGINAL = "เชียงใหม่/แม่ริม/อบต.ดอนแก้ว_สำเนา.txt", "เชียงใหม่/แม่ริม/อบต.ดอนแก้ว.txt"
 BAD = {
@@ -182,6 +185,11 @@ def tree(
     save_page(pages[0].image, root / "ลำปาง/เมือง/scan-page.png", pages[0].dpi)
     (root / "ลำพูน").mkdir()
     image_only_pdf([p.image for p in pages], root / "ลำพูน/scan.pdf", pages[0].dpi)
+    for path in GOOD:
+        if path.startswith("แพร่/"):
+            distinct_copy(render("landscape"), root / path, int(path[-6:-4]))
+        elif path.startswith("น่าน/"):
+            distinct_copy(EXAMPLE_EXPORT, root / path, 10 + int(path[-6:-4]))
     write_bad_inputs(root / "bad", render("portrait"))
     (root / SKIPPED).write_text("บันทึกการประชุม", encoding="utf-8")
     for hidden in HIDDEN:
