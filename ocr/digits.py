@@ -27,6 +27,9 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ocr.tesseract import OcrGlyph
+from pipeline.errors import MissingDependencyError
+
 Gray = NDArray[np.uint8]
 Floats = NDArray[np.float32]
 
@@ -89,21 +92,11 @@ CUES = (
 _CUE_SET = frozenset(CUES) | frozenset(MONTHS) | frozenset(MONTH_ABBREVIATIONS)
 
 
-class ModelMissingError(RuntimeError):
+class ModelMissingError(MissingDependencyError):
     """The shipped digit model is not there: it is built by ``python -m ocr.train_digits``."""
 
 
-@dataclass(frozen=True)
-class Glyph:
-    """Mirrors :class:`ocr.tesseract.OcrGlyph`: one TSV "word", usually one character."""
-
-    text: str
-    left: int
-    top: int
-    width: int
-    height: int
-    confidence: float
-    space_before: bool
+Glyph = OcrGlyph  # one TSV "word" of Tesseract's, usually one character
 
 
 class GlyphLike(Protocol):
