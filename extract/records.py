@@ -103,6 +103,11 @@ class MeasureRecord(_Model):
     """One row of a measure table, as printed and normalized."""
 
     schema_version: Literal["1.0"] = SCHEMA_VERSION
+    record_id: str = Field(
+        default="",
+        description="stable id: document sha256 (16 hex), section position and row, e.g."
+        " 8d681180e422761b-s07-r002; the same on every run over the same file",
+    )
     document_id: str = Field(description="sha256 of the input file")
     source_path: str
     source_kind: str
@@ -129,6 +134,10 @@ class MeasureRecord(_Model):
     )
     locations: dict[str, list[CellLocation]] = Field(default_factory=dict)
     warnings: list[RecordWarning] = Field(default_factory=list)
+
+
+def record_id(document_id: str, section: int, row: int) -> str:
+    return f"{document_id[:16]}-s{section:02d}-r{row:03d}"
 
 
 def record_json_schema() -> dict[str, Any]:
@@ -352,6 +361,7 @@ def _record(
         section=section,
         row_index=row_index,
         record_index=record_index,
+        record_id=record_id(document_id, section.number_inferred, row_index),
         cells=Cells(**{key: cell.text for key, cell in cells.items()}),
         extra_cells={label: cell.text for label, cell in row.extra.items()},
         normalized=Normalized(

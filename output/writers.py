@@ -11,8 +11,9 @@ from typing import IO, Any
 from extract.header import COLUMN_KEYS
 from extract.records import MeasureRecord
 from output.atomic import atomic_write
+from output.tables import write_parquet, write_sqlite
 
-FORMATS: tuple[str, ...] = ("jsonl", "csv")
+FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet", "sqlite")
 
 
 def record_json(record: MeasureRecord) -> str:
@@ -105,21 +106,40 @@ def parse_formats(text: str) -> tuple[str, ...]:
 
 
 def write_records(
-    records: Sequence[MeasureRecord], out_dir: Path, formats: Sequence[str]
+    records: Sequence[MeasureRecord],
+    out_dir: Path,
+    formats: Sequence[str],
+    *,
+    excel: bool = False,
 ) -> list[Path]:
     """Write `records.<ext>` for each format, atomically; return the paths written."""
-    return write_record_stream(lambda: records, out_dir, formats)
+    return write_record_stream(lambda: records, out_dir, formats, excel=excel)
 
 
 def write_record_stream(
-    records: Callable[[], Iterable[MeasureRecord]], out_dir: Path, formats: Sequence[str]
+    records: Callable[[], Iterable[MeasureRecord]],
+    out_dir: Path,
+    formats: Sequence[str],
+    *,
+    excel: bool = False,
+    whole: bool = False,
 ) -> list[Path]:
     """As `write_records`, for more records than fit in memory: `records()` is called once
-    per format and may read them lazily."""
+    per format and may read them lazily. `excel` puts a BOM before the CSV, without which
+    Excel takes UTF-8 Thai for Windows-874 mojibake. The SQLite database keeps documents of
+    earlier runs (replacing the ones written again) unless `whole` says these records are
+    all there is."""
     written = []
     for name in formats:
         path = out_dir / f"records.{name}"
-        with atomic_write(path, newline="" if name == "csv" else None) as handle:
-            _WRITERS[name](records(), handle)
+        if name == "sqlite":
+            write_sqlite(records(), path, fresh=whole)
+        elif name == "parquet":
+            write_parquet(records(), path)
+        else:
+            encoding = "utf-8-sig" if excel and name == "csv" else "utf-8"
+            newline = "" if name == "csv" else None
+            with atomic_write(path, encoding=encoding, newline=newline) as handle:
+                _WRITERS[name](records(), handle)
         written.append(path)
     return written

@@ -54,6 +54,7 @@ class BatchOptions:
     timeout: float | None = DEFAULT_TIMEOUT
     scheduler: str | None = None  # a Dask scheduler's address, e.g. tcp://10.0.0.5:8786
     ocr: OcrSettings = field(default_factory=OcrSettings)
+    excel: bool = False  # a BOM before the CSV
 
 
 @dataclass(frozen=True)
@@ -280,7 +281,9 @@ def run_batch(
         summary = _summarize(state.rows(run=run))
         summary.read_now, summary.pages_read = read_now, pages_read
         summary.settled_before, summary.interrupted = plan.already, interrupted
-        summary.outputs = rebuild_outputs(state, run, options.out_dir, options.formats)
+        summary.outputs = rebuild_outputs(
+            state, run, options.out_dir, options.formats, excel=options.excel
+        )
         summary.seconds = time.perf_counter() - clock
         state.finish_run(run, summary.as_dict())
         return summary
@@ -397,7 +400,7 @@ def _document_line(row: DocumentRow) -> dict[str, object]:
 
 
 def rebuild_outputs(
-    state: BatchState, run: int, out_dir: Path, formats: Sequence[str]
+    state: BatchState, run: int, out_dir: Path, formats: Sequence[str], *, excel: bool = False
 ) -> list[Path]:
     """`records.<ext>` and `documents.jsonl` from the state and the per-document files."""
     rows = state.rows(run=run)
@@ -410,7 +413,7 @@ def rebuild_outputs(
                     if line.strip():
                         yield MeasureRecord.model_validate_json(line)
 
-    written = write_record_stream(records, out_dir, formats)
+    written = write_record_stream(records, out_dir, formats, excel=excel, whole=True)
     for name in set(FORMATS) - set(formats):  # a merged file of an earlier run, now stale
         (out_dir / f"records.{name}").unlink(missing_ok=True)
     index = out_dir / DOCUMENTS_INDEX

@@ -48,6 +48,9 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
         help=f"comma-separated: {', '.join(FORMATS)} (default: jsonl)",
     )
     parser.add_argument(
+        "--excel", action="store_true", help="CSV with a byte-order mark, so Excel shows Thai"
+    )
+    parser.add_argument(
         "--dpi",
         type=_positive,
         default=OcrSettings.dpi,
@@ -146,6 +149,7 @@ def run_batch_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
         timeout=args.timeout,
         scheduler=args.scheduler,
         ocr=OcrSettings(dpi=args.dpi),
+        excel=args.excel,
     )
     with BatchProgress() as progress:
         summary = run_batch(options, command=["batch", *argv], observer=progress)
@@ -181,7 +185,7 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
         records.extend(result.records)
     if settings.out is not None:
         try:
-            written = write_records(records, settings.out, settings.formats)
+            written = write_records(records, settings.out, settings.formats, excel=settings.excel)
         except OSError as exc:
             print(f"thaireport: error: {settings.out}: cannot write ({exc})", file=sys.stderr)
             return ExitCode.INPUT_FAILED
@@ -210,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ocr = OcrSettings(dpi=args.dpi)
         if args.jobs is not None:
             ocr = replace(ocr, jobs=args.jobs)
-        settings = Settings(out=out, formats=args.formats, ocr=ocr)
+        settings = Settings(out=out, formats=args.formats, ocr=ocr, excel=args.excel)
         return run_extract(args.inputs, settings)
     except ThaiReportError as exc:
         print(f"thaireport: error: {exc}", file=sys.stderr)

@@ -21,6 +21,7 @@ class Settings:
 
     out: Path | None = None  # None: stream JSON Lines to stdout
     formats: tuple[str, ...] = DEFAULT_FORMATS
+    excel: bool = False  # CSV with a byte-order mark, for Excel
     ocr: OcrSettings = field(default_factory=OcrSettings)
 
     @classmethod

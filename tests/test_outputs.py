@@ -1,0 +1,106 @@
+"""Record outputs other systems read: JSON Lines, CSV (with an Excel variant), Parquet, SQLite."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from extract.records import MeasureRecord, record_json_schema
+from output.tables import read_parquet, read_sqlite
+from tests.fixtures.content import EXAMPLE_EXPORT, EXAMPLES
+
+ALL = "jsonl,csv,parquet,sqlite"
+INPUTS = {
+    "text-export": EXAMPLE_EXPORT,
+    "pdf": EXAMPLES / "ita-report-2567-thahin.pdf",
+    "scan": EXAMPLES / "ita-report-2567-thahin-scan.pdf",
+}
+
+
+def extract(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "pipeline", "extract", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+
+
+def jsonl(path: Path) -> list[MeasureRecord]:
+    return [
+        MeasureRecord.model_validate_json(line) for line in path.read_text("utf-8").splitlines()
+    ]
+
+
+@pytest.mark.parametrize("kind", sorted(INPUTS))
+def test_every_format_reads_back_to_the_same_records(kind: str, tmp_path: Path) -> None:
+    if kind == "scan":
+        pytest.importorskip("pytesseract")
+    result = extract(INPUTS[kind], "-o", tmp_path, "--format", ALL)
+    assert result.returncode == 0, result.stderr
+    schema = record_json_schema()
+    lines = (tmp_path / "records.jsonl").read_text("utf-8").splitlines()
+    assert len(lines) == 11
+    for line in lines:
+        jsonschema.validate(json.loads(line), schema)
+    records = jsonl(tmp_path / "records.jsonl")
+    assert read_parquet(tmp_path / "records.parquet") == records
+    assert read_sqlite(tmp_path / "records.sqlite") == records
+    with sqlite3.connect(tmp_path / "records.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM measures").fetchone() == (11,)
+        assert db.execute("SELECT count(*) FROM sections").fetchone() == (7,)
+        assert db.execute("SELECT count(*) FROM cells").fetchone()[0] >= 66
+        (sixth,) = db.execute(
+            "SELECT s.number_printed FROM sections s WHERE s.position = 6"
+        ).fetchone()
+        assert sixth == "๒"
+        db.execute("PRAGMA foreign_keys = ON")
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_parquet_columns_are_typed(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import pyarrow.parquet as pq
+
+    assert extract(EXAMPLE_EXPORT, "-o", tmp_path, "--format", "parquet").returncode == 0
+    table = pq.read_table(tmp_path / "records.parquet")
+    assert str(table.schema.field("period_start").type) == "date32[day]"
+    assert str(table.schema.field("section_number_inferred").type) == "int32"
+    assert table.column("period_end").to_pylist()[0] == dt.date(2024, 9, 30)
+    assert table.column("cell_responsible").to_pylist()[0] == "สำนักปลัด"
+
+
+def test_excel_csv_has_a_bom_and_the_same_thai(tmp_path: Path) -> None:
+    plain, excel = tmp_path / "plain", tmp_path / "excel"
+    assert extract(EXAMPLE_EXPORT, "-o", plain, "--format", "csv").returncode == 0
+    assert extract(EXAMPLE_EXPORT, "-o", excel, "--format", "csv", "--excel").returncode == 0
+    plain_bytes = (plain / "records.csv").read_bytes()
+    excel_bytes = (excel / "records.csv").read_bytes()
+    assert not plain_bytes.startswith(b"\xef\xbb\xbf")
+    assert excel_bytes == b"\xef\xbb\xbf" + plain_bytes
+    assert "สำนักปลัด" in excel_bytes.decode("utf-8-sig")
+
+
+def test_sqlite_replaces_a_document_run_again_and_keeps_the_others(tmp_path: Path) -> None:
+    assert extract(EXAMPLE_EXPORT, "-o", tmp_path, "--format", "sqlite").returncode == 0
+    assert extract(EXAMPLE_EXPORT, "-o", tmp_path, "--format", "sqlite").returncode == 0
+    with sqlite3.connect(tmp_path / "records.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM measures").fetchone() == (11,)
+    pdf = INPUTS["pdf"]
+    assert extract(pdf, "-o", tmp_path, "--format", "sqlite").returncode == 0
+    with sqlite3.connect(tmp_path / "records.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM documents").fetchone() == (2,)
+        assert db.execute("SELECT count(*) FROM measures").fetchone() == (22,)
+
+
+def test_record_ids_are_stable(tmp_path: Path) -> None:
+    first, second = tmp_path / "1", tmp_path / "2"
+    assert extract(EXAMPLE_EXPORT, "-o", first).returncode == 0
+    assert extract(EXAMPLE_EXPORT, "-o", second).returncode == 0
+    ids = [r.record_id for r in jsonl(first / "records.jsonl")]
+    assert ids == [r.record_id for r in jsonl(second / "records.jsonl")]
+    assert len(set(ids)) == 11
+    assert ids[7].endswith("-s06-r001")
