@@ -116,6 +116,7 @@ class PageLayout:
     repairs: int = 0  # Thai text-layer repairs applied on this page
     notes: tuple[str, ...] = ()  # how the page was read (path, OCR time, rotation)
     warnings: tuple[str, ...] = ()  # what a reader should check on this page
+    dpi: int | None = None  # resolution of the image OCR read; None for a text layer
 
 
 @dataclass(frozen=True)
@@ -218,3 +219,4 @@ class ExtractedReport:
     page_notes: dict[int, tuple[str, ...]] = field(default_factory=dict)
     issues: tuple[Issue, ...] = ()  # document-level warnings
     loose_text: tuple[str, ...] = ()  # text outside every table and heading, kept
+    ocr_pages: tuple[PageLayout, ...] = ()  # the pages read by OCR, for archival outputs

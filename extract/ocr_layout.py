@@ -251,4 +251,5 @@ def ocr_page_layout(
         repairs=repairs,
         notes=tuple(notes),
         warnings=warnings,
+        dpi=dpi,
     )

@@ -221,7 +221,7 @@ def report_from_pages(pages: Sequence[PageLayout], path: Path) -> ExtractedRepor
         raise NoTableError(
             "no measure table found (no header row naming the six columns)", path=path
         )
-    return assemble_report(
+    report = assemble_report(
         title_lines=title_lines,
         drafts=drafts,
         page_count=len(pages),
@@ -232,3 +232,4 @@ def report_from_pages(pages: Sequence[PageLayout], path: Path) -> ExtractedRepor
         loose_text=loose,
         issues=issues,
     )
+    return replace(report, ocr_pages=tuple(p for p in pages if p.source is TextSource.OCR))

@@ -10,10 +10,12 @@ from typing import IO, Any
 
 from extract.header import COLUMN_KEYS
 from extract.records import MeasureRecord
+from output.archival import ARCHIVAL_FORMATS
 from output.atomic import atomic_write
 from output.tables import write_parquet, write_sqlite
 
-FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet", "sqlite")
+RECORD_FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet", "sqlite")
+FORMATS: tuple[str, ...] = (*RECORD_FORMATS, *ARCHIVAL_FORMATS)
 
 
 def record_json(record: MeasureRecord) -> str:
@@ -131,6 +133,8 @@ def write_record_stream(
     all there is."""
     written = []
     for name in formats:
+        if name not in RECORD_FORMATS:
+            continue  # archival formats are written per document (output.archival)
         path = out_dir / f"records.{name}"
         if name == "sqlite":
             write_sqlite(records(), path, fresh=whole)

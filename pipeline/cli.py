@@ -12,6 +12,7 @@ from pathlib import Path
 
 from extract.records import MeasureRecord, record_json_schema
 from ocr.tesseract import OcrSettings
+from output.archival import ARCHIVAL_FORMATS, write_archival
 from output.writers import FORMATS, parse_formats, record_json, write_records
 from pipeline.batch import DEFAULT_TIMEOUT, BatchOptions, run_batch
 from pipeline.config import Settings
@@ -182,6 +183,10 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
             for record in result.records:
                 sys.stdout.write(record_json(record) + "\n")
             sys.stdout.flush()
+        elif result.ocr_pages and set(settings.formats) & set(ARCHIVAL_FORMATS):
+            folder = settings.out / path.stem
+            archived = write_archival(result.ocr_pages, folder, settings.formats, source=path.name)
+            print(f"wrote {len(archived)} archival page files to {folder}", file=sys.stderr)
         records.extend(result.records)
     if settings.out is not None:
         try:

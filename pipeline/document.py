@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from extract.model import ExtractedReport
+from extract.model import ExtractedReport, PageLayout
 from extract.records import MeasureRecord, build_records
 from extract.report import report_from_pages
 from extract.sources import image_pages, pdf_pages
@@ -50,6 +50,7 @@ class DocumentResult:
     repairs: int = 0
     pages: int = 0
     page_notes: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    ocr_pages: tuple[PageLayout, ...] = ()  # words of the pages read by OCR
 
     @property
     def warnings(self) -> int:
@@ -129,6 +130,7 @@ def process_document(path: Path, settings: Settings | None = None) -> DocumentRe
             repairs=sum(report.repairs_per_page.values()),
             pages=report.page_count,
             page_notes=report.page_notes,
+            ocr_pages=report.ocr_pages,
         )
     except ThaiReportError as exc:
         if exc.path is None:

@@ -104,3 +104,30 @@ def test_record_ids_are_stable(tmp_path: Path) -> None:
     assert ids == [r.record_id for r in jsonl(second / "records.jsonl")]
     assert len(set(ids)) == 11
     assert ids[7].endswith("-s06-r001")
+
+
+def test_alto_and_hocr_of_a_scan_hold_thai_phrases(tmp_path: Path) -> None:
+    """Issue 6: archival outputs for the pages read by OCR, with whole phrases as words."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    scan = INPUTS["scan"]
+    result = extract(scan, INPUTS["pdf"], "-o", tmp_path, "--format", "jsonl,alto,hocr")
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / scan.stem
+    altos = sorted(folder.glob("page-*.alto.xml"))
+    assert len(altos) == 9 and len(sorted(folder.glob("page-*.hocr"))) == 9
+    assert not (tmp_path / INPUTS["pdf"].stem).exists()  # a text layer has no OCR pages
+    ns = {"a": "http://www.loc.gov/standards/alto/ns-v4#"}
+    strings = [
+        s.get("CONTENT", "")
+        for path in altos
+        for s in ET.parse(path).getroot().iterfind(".//a:String", ns)
+    ]
+    assert "สำนักปลัด" in strings
+    single = [s for s in strings if len(s) == 1 and "\u0e01" <= s <= "\u0e2e"]
+    assert len(single) < 0.05 * len(strings)  # phrases, not one word per letter
+    hocr = (folder / "page-001.hocr").read_text("utf-8")
+    words = re.findall(r"class='ocrx_word'[^>]*>([^<]*)<", hocr)
+    assert "ประเด็นที่" in words or any(w.startswith("ประเด็น") for w in words)
+    assert re.search(r"x_wconf \d+", hocr)
