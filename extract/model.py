@@ -117,6 +117,8 @@ class PageLayout:
     notes: tuple[str, ...] = ()  # how the page was read (path, OCR time, rotation)
     warnings: tuple[str, ...] = ()  # what a reader should check on this page
     dpi: int | None = None  # resolution of the image OCR read; None for a text layer
+    turned: int = 0  # clockwise degrees the image was turned before OCR (0/90/180/270)
+    skew: float = 0.0  # degrees (counter-clockwise) the turned image was then deskewed by
 
 
 @dataclass(frozen=True)

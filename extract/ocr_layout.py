@@ -252,4 +252,6 @@ def ocr_page_layout(
         notes=tuple(notes),
         warnings=warnings,
         dpi=dpi,
+        turned=rotation,
+        skew=skew,
     )

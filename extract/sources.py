@@ -32,6 +32,23 @@ DEFAULT_IMAGE_DPI = 300
 Image.MAX_IMAGE_PIXELS = 200_000_000
 
 
+def page_images(path: Path, numbers: Iterable[int], dpi: int) -> Iterator[Image.Image]:
+    """The images OCR read for these pages (1-based), taken again from the file."""
+    wanted = set(numbers)
+    if path.suffix.lower() == ".pdf" or path.read_bytes()[:5] == b"%PDF-":
+        document = pdfium.PdfDocument(path)
+        try:
+            for number in sorted(wanted):
+                yield _page_image(document, number - 1, dpi)[0]
+        finally:
+            document.close()
+        return
+    with Image.open(path) as image:
+        for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+            if number in wanted:
+                yield frame.convert("L")
+
+
 def layer_problem(page: PageLayout) -> str | None:
     """Why a page's text layer cannot be used, or None when it can."""
     text = " ".join(w.text for w in page.words)

@@ -16,7 +16,7 @@ from extract.lines import group_lines
 from extract.model import PageLayout
 from output.atomic import atomic_write
 
-ARCHIVAL_FORMATS: tuple[str, ...] = ("alto", "hocr")
+ARCHIVAL_FORMATS: tuple[str, ...] = ("alto", "hocr", "pdf")
 MM10_PER_POINT = 254 / 72  # ALTO's mm10 unit: tenths of a millimetre
 
 

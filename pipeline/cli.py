@@ -11,8 +11,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from extract.records import MeasureRecord, record_json_schema
+from extract.sources import page_images
 from ocr.tesseract import OcrSettings
 from output.archival import ARCHIVAL_FORMATS, write_archival
+from output.searchable import write_searchable_pdf
 from output.writers import FORMATS, parse_formats, record_json, write_records
 from pipeline.batch import DEFAULT_TIMEOUT, BatchOptions, run_batch
 from pipeline.config import Settings
@@ -186,7 +188,14 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
         elif result.ocr_pages and set(settings.formats) & set(ARCHIVAL_FORMATS):
             folder = settings.out / path.stem
             archived = write_archival(result.ocr_pages, folder, settings.formats, source=path.name)
-            print(f"wrote {len(archived)} archival page files to {folder}", file=sys.stderr)
+            if archived:
+                print(f"wrote {len(archived)} archival page files to {folder}", file=sys.stderr)
+            if "pdf" in settings.formats:
+                numbers = [p.number for p in result.ocr_pages]
+                images = page_images(path, numbers, settings.ocr.dpi)
+                target = settings.out / f"{path.stem}.searchable.pdf"
+                write_searchable_pdf(result.ocr_pages, images, target)
+                print(f"wrote {target}", file=sys.stderr)
         records.extend(result.records)
     if settings.out is not None:
         try:

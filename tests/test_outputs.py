@@ -131,3 +131,20 @@ def test_alto_and_hocr_of_a_scan_hold_thai_phrases(tmp_path: Path) -> None:
     words = re.findall(r"class='ocrx_word'[^>]*>([^<]*)<", hocr)
     assert "ประเด็นที่" in words or any(w.startswith("ประเด็น") for w in words)
     assert re.search(r"x_wconf \d+", hocr)
+
+
+def test_searchable_pdf_of_a_scan_has_a_thai_text_layer(tmp_path: Path) -> None:
+    import pdfplumber
+
+    scan = INPUTS["scan"]
+    result = extract(scan, "-o", tmp_path, "--format", "jsonl,pdf")
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / f"{scan.stem}.searchable.pdf"
+    with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) == 9
+        assert all(len(page.images) == 1 for page in pdf.pages)
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    # whole phrases, not "ส ำ น ั ก" as Tesseract's own PDF renderer gives
+    assert "สำนักปลัด" in text
+    assert "ประเด็นที่" in text or "ประเด็นที" in text
+    assert path.stat().st_size < 2 * scan.stat().st_size  # the scan kept as JPEG
