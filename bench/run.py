@@ -5,8 +5,8 @@ as fixture content, rendered with the "landscape" variant) is rendered to a PDF,
 to page images and read by three engines:
 
 - ``ours``: ``pipeline.document.process_document`` on an image-only PDF of the scanned
-  pages, else a multi-page TIFF, else each page image (the first the pipeline accepts);
-  recorded as not available while the pipeline rejects images;
+  pages, one page after another (``ours``) and with pages read in parallel, the command's
+  default (``ours-parallel``);
 - ``tesseract``: one plain ``tesseract page.png - -l tha`` pass per page. Its text has no
   table structure, so it gets no row scores, only seconds per page and the character
   accuracy of each page's text against the expected page text (see below);
@@ -59,7 +59,7 @@ from extract.header import COLUMN_KEYS
 
 QUICK_PAGES = 2
 VARIANT = "landscape"
-STAND_IN_DPI = 300
+DEFAULT_DPI = 300  # for a page image that carries no resolution
 
 Row = list[str]
 
@@ -170,120 +170,44 @@ class Scan:
     pdf: Path | None = None  # an image-only PDF of all pages, when the scanner made one
 
 
-def _scan_module() -> Any | None:
-    try:
-        return importlib.import_module("tests.fixtures.scan")
-    except ModuleNotFoundError as exc:
-        if exc.name not in {"tests.fixtures.scan"}:
-            raise
-        return None
-
-
 def scan_profiles() -> list[tuple[str, Any]]:
-    """(name, profile) of every scan profile; one stand-in profile without the module."""
-    module = _scan_module()
-    if module is None:
-        print("warning: tests/fixtures/scan.py is missing; using the STAND-IN rasterizer")
-        return [("stand-in-300dpi", None)]
-    profiles = module.SCAN_PROFILES
-    if isinstance(profiles, Mapping):
-        return [(str(name), profile) for name, profile in profiles.items()]
-    return [(str(getattr(p, "name", p)), p) for p in profiles]
+    """(name, profile) of every scan profile of the scanner simulation."""
+    from tests.fixtures.scan import SCAN_PROFILES
 
-
-def _split_tiff(path: Path, out_dir: Path) -> list[Path]:
-    from PIL import Image, ImageSequence
-
-    images: list[Path] = []
-    with Image.open(path) as tiff:
-        for index, frame in enumerate(ImageSequence.Iterator(tiff)):
-            target = out_dir / f"{path.stem}-{index + 1:03d}.png"
-            frame.save(target, dpi=tiff.info.get("dpi", (STAND_IN_DPI, STAND_IN_DPI)))
-            images.append(target)
-    return images
-
-
-def _rasterize_pdf(pdf: Path, out_dir: Path, dpi: int = STAND_IN_DPI) -> list[Path]:
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(str(pdf))
-    images: list[Path] = []
-    try:
-        for index in range(len(document)):
-            bitmap = document[index].render(scale=dpi / 72.0, grayscale=True)
-            target = out_dir / f"{pdf.stem}-page-{index + 1:03d}.png"
-            bitmap.to_pil().save(target, dpi=(dpi, dpi))
-            images.append(target)
-    finally:
-        document.close()
-    return images
-
-
-def _as_scan(result: Any, out_dir: Path) -> Scan:
-    """Whatever ``scan_pdf`` returned (paths, an image-only PDF, a TIFF, an object) as a Scan."""
-    if isinstance(result, str | Path):
-        path = Path(result)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix.lower() in {".png", ".tif"})
-            return Scan(found)
-        suffix = path.suffix.lower()
-        if suffix == ".pdf":
-            return Scan(_rasterize_pdf(path, out_dir), pdf=path)
-        if suffix in {".tif", ".tiff"}:
-            return Scan(_split_tiff(path, out_dir))
-        return Scan([path])
-    if isinstance(result, Sequence):
-        return Scan([Path(p) for p in result])
-    for attribute in ("images", "pages", "page_images", "paths"):
-        value = getattr(result, attribute, None)
-        if isinstance(value, Sequence) and not isinstance(value, str):
-            pdf = getattr(result, "pdf", None)
-            return Scan([Path(p) for p in value], pdf=Path(pdf) if pdf else None)
-    raise TypeError(f"cannot read scan_pdf's result {result!r}")
+    return list(SCAN_PROFILES.items())
 
 
 def scan(pdf: Path, out_dir: Path, name: str, profile: Any) -> Scan:
+    """The report scanned with `profile`: one PNG per page, the DPI in each file."""
+    from tests.fixtures.scan import scan_pdf
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    module = _scan_module()
-    if module is None or profile is None:
-        # STAND-IN for tests/fixtures/scan.py, for testing this module only: a clean
-        # 300 dpi grey rendering with no scan defects at all.
-        return Scan(_rasterize_pdf(pdf, out_dir))
-    return _as_scan(module.scan_pdf(pdf, out_dir, profile), out_dir)
+    return Scan(list(scan_pdf(pdf, out_dir, profile)))
 
 
 def _image_dpi(path: Path) -> float:
     from PIL import Image
 
     with Image.open(path) as image:
-        dpi = image.info.get("dpi", (STAND_IN_DPI, STAND_IN_DPI))
-    return float(dpi[0]) or STAND_IN_DPI
+        dpi = image.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))
+    return float(dpi[0]) or DEFAULT_DPI
 
 
 def _bundle(images: Sequence[Path], target: Path, fmt: str) -> Path:
-    """All page images in one image-only PDF or multi-page TIFF, each page at its own DPI.
-
-    Uses the scanner simulation's writers when present (the PDF a scanner writes: JPEG
-    pages, no text layer), else Pillow's.
-    """
+    """All page images in one image-only PDF or multi-page TIFF, each page at its own DPI:
+    the PDF a scanner writes (JPEG pages, no text layer)."""
     from PIL import Image
 
-    module = _scan_module()
+    from tests.fixtures.scan import image_only_pdf, write_multipage_tiff
+
     opened = [Image.open(path) for path in images]
     try:
         dpis = [round(_image_dpi(path)) for path in images]
-        if module is not None:
-            writer = module.image_only_pdf if fmt == "PDF" else module.write_multipage_tiff
-            return Path(writer(opened, target, dpis))
-        first, rest = opened[0], opened[1:]
-        if fmt == "PDF":
-            first.save(target, "PDF", save_all=True, append_images=rest, resolution=dpis[0])
-        else:
-            first.save(target, "TIFF", save_all=True, append_images=rest, dpi=(dpis[0],) * 2)
+        writer = image_only_pdf if fmt == "PDF" else write_multipage_tiff
+        return Path(writer(opened, target, dpis))
     finally:
         for image in opened:
             image.close()
-    return target
 
 
 # -- engines -----------------------------------------------------------------------------
