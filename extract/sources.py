@@ -35,7 +35,9 @@ Image.MAX_IMAGE_PIXELS = 200_000_000
 def page_images(path: Path, numbers: Iterable[int], dpi: int) -> Iterator[Image.Image]:
     """The images OCR read for these pages (1-based), taken again from the file."""
     wanted = set(numbers)
-    if path.suffix.lower() == ".pdf" or path.read_bytes()[:5] == b"%PDF-":
+    with path.open("rb") as handle:
+        is_pdf = b"%PDF-" in handle.read(1024)  # as pipeline.document.detect_kind decides
+    if is_pdf:
         document = pdfium.PdfDocument(path)
         try:
             for number in sorted(wanted):
