@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng tesseract-ocr-osd poppler-utils \
-                fonts-thai-tlwg-ttf fonts-noto-core fontconfig python3-venv
+                fonts-thai-tlwg-ttf fonts-noto-core fontconfig python3-venv chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= out
 
@@ -35,8 +35,9 @@ venv: .stamps/venv
 	@mkdir -p .stamps && touch $@
 
 run: system venv
-	$(BIN)/thaireport extract examples/*.txt examples/*.pdf -o $(OUT) --format jsonl,csv
-	@echo "records written to $(abspath $(OUT))/records.jsonl and $(abspath $(OUT))/records.csv"
+	$(BIN)/thaireport extract examples/*.txt examples/*.pdf -o $(OUT) --format jsonl,csv,review
+	@echo "records written to $(abspath $(OUT))/records.jsonl and $(abspath $(OUT))/records.csv;"
+	@echo "a review page per document: $(abspath $(OUT))/*.review.html"
 
 test: system venv
 	$(BIN)/pytest -q

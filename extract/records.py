@@ -99,6 +99,14 @@ class RecordWarning(_Model):
     cell: str | None = None
 
 
+class Verification(_Model):
+    """A cell a person checked (and perhaps corrected): the text in `cells` is theirs."""
+
+    read: str = Field(description="the cell's text as the pipeline read it")
+    source: str = Field(description="the corrections file it came from")
+    at: dt.datetime
+
+
 class MeasureRecord(_Model):
     """One row of a measure table, as printed and normalized."""
 
@@ -134,6 +142,10 @@ class MeasureRecord(_Model):
     )
     locations: dict[str, list[CellLocation]] = Field(default_factory=dict)
     warnings: list[RecordWarning] = Field(default_factory=list)
+    verified: dict[str, Verification] = Field(
+        default_factory=dict,
+        description="cells checked by a person (thaireport apply-corrections), by column key",
+    )
 
 
 def record_id(document_id: str, section: int, row: int) -> str:
@@ -242,6 +254,76 @@ def _ocr_warnings(cells: dict[str, Cell], min_confidence: float) -> list[RecordW
     return warnings
 
 
+def normalize_cells(
+    texts: dict[str, str], fiscal_be: int | None
+) -> tuple[Normalized, list[RecordWarning]]:
+    """Normalized values of a row's cells, and what the normalizers say a person should check."""
+    warnings: list[RecordWarning] = []
+    values: dict[str, CellValues] = {}
+    for key, text in texts.items():
+        if not text:
+            continue
+        cell_values, date_warnings, implausible = _cell_values(text, fiscal_be)
+        values[key] = cell_values
+        if key != "period":  # the period's own parse reports on it below
+            warnings.extend(RecordWarning(code="date", message=m, cell=key) for m in date_warnings)
+        warnings.extend(RecordWarning(code="implausible", message=m, cell=key) for m in implausible)
+    period_text = texts.get("period", "")
+    period = parse_period(period_text, fiscal_year_be=fiscal_be) if period_text else None
+    if period is not None:
+        warnings.extend(
+            RecordWarning(code="period", message=m, cell="period") for m in period.warnings
+        )
+        unread = _unread_years(period_text, values.get("period"))
+        if unread:
+            message = (
+                f"period {period_text!r}: year(s) {', '.join(unread)} are not part of "
+                "any date read; the period may be incomplete"
+            )
+            warnings.append(RecordWarning(code="period", message=message, cell="period"))
+    elif not period_text:
+        warnings.append(
+            RecordWarning(code="period-empty", message="the period cell is empty", cell="period")
+        )
+    normalized = Normalized(
+        period_start=period.start if period else None,
+        period_end=period.end if period else None,
+        cells=values,
+    )
+    return normalized, warnings
+
+
+def apply_corrections(
+    record: MeasureRecord, texts: dict[str, str], *, source: str, at: dt.datetime
+) -> MeasureRecord:
+    """The record with these cells set to a person's text and marked verified.
+
+    The normalizers run again on the new text; the warnings about those cells are replaced
+    by what the normalizers now say (a person has checked the text, so "low confidence" no
+    longer applies), the rest are kept. A cell verified before keeps what was first read.
+    """
+    unknown = set(texts) - set(COLUMN_KEYS)
+    if unknown:
+        raise ValueError(f"not a column: {', '.join(sorted(unknown))}")
+    cells = {**record.cells.model_dump(), **texts}
+    fiscal_be = record.fiscal_year.be if record.fiscal_year else None
+    normalized, fresh = normalize_cells(cells, fiscal_be)
+    verified = dict(record.verified)
+    for key in texts:
+        read = verified[key].read if key in verified else getattr(record.cells, key)
+        verified[key] = Verification(read=read, source=source, at=at)
+    warnings = [w for w in record.warnings if w.cell not in texts]
+    warnings.extend(w for w in fresh if w.cell in texts)
+    return record.model_copy(
+        update={
+            "cells": Cells(**cells),
+            "normalized": normalized,
+            "warnings": warnings,
+            "verified": verified,
+        }
+    )
+
+
 def build_records(
     report: ExtractedReport,
     *,
@@ -297,37 +379,11 @@ def _record(
     source_path: str,
 ) -> MeasureRecord:
     fiscal_be = fiscal.be if fiscal else None
-    warnings = list(section_warnings) + [_warning(i) for i in row.issues]
     cells: dict[str, Cell] = {key: row.cells.get(key, Cell("")) for key in COLUMN_KEYS}
-    values: dict[str, CellValues] = {}
-    for key, cell in cells.items():
-        if not cell.text:
-            continue
-        cell_values, date_warnings, implausible = _cell_values(cell.text, fiscal_be)
-        values[key] = cell_values
-        if key != "period":  # the period's own parse reports on it below
-            warnings.extend(RecordWarning(code="date", message=m, cell=key) for m in date_warnings)
-        warnings.extend(RecordWarning(code="implausible", message=m, cell=key) for m in implausible)
-    period = (
-        parse_period(cells["period"].text, fiscal_year_be=fiscal_be)
-        if cells["period"].text
-        else None
+    normalized, normalizer_warnings = normalize_cells(
+        {key: cell.text for key, cell in cells.items()}, fiscal_be
     )
-    if period is not None:
-        warnings.extend(
-            RecordWarning(code="period", message=m, cell="period") for m in period.warnings
-        )
-        unread = _unread_years(cells["period"].text, values.get("period"))
-        if unread:
-            message = (
-                f"period {cells['period'].text!r}: year(s) {', '.join(unread)} are not part of "
-                "any date read; the period may be incomplete"
-            )
-            warnings.append(RecordWarning(code="period", message=message, cell="period"))
-    elif not cells["period"].text:
-        warnings.append(
-            RecordWarning(code="period-empty", message="the period cell is empty", cell="period")
-        )
+    warnings = [*section_warnings, *(_warning(i) for i in row.issues), *normalizer_warnings]
     pages = row.pages or (1,)
     for issue in page_issues:
         if any(issue.message.startswith(f"page {p}:") for p in pages):
@@ -364,11 +420,7 @@ def _record(
         record_id=record_id(document_id, section.number_inferred, row_index),
         cells=Cells(**{key: cell.text for key, cell in cells.items()}),
         extra_cells={label: cell.text for label, cell in row.extra.items()},
-        normalized=Normalized(
-            period_start=period.start if period else None,
-            period_end=period.end if period else None,
-            cells=values,
-        ),
+        normalized=normalized,
         page_sources={
             str(p): report.page_sources[p].value for p in pages if p in report.page_sources
         },

@@ -7,7 +7,7 @@ points or mojibake after repair is rasterized and read by OCR instead.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -21,6 +21,7 @@ from extract.model import PageLayout
 from extract.ocr_layout import ocr_page_layout
 from extract.pdf_layout import read_pdf_layout
 from extract.textlayer import private_use_share, thai_word_share
+from ocr.preprocess import rotate, to_gray, turn
 from ocr.tesseract import OcrSettings
 from pipeline.errors import InputError, TooLargeInputError
 
@@ -49,6 +50,56 @@ def page_images(path: Path, numbers: Iterable[int], dpi: int) -> Iterator[Image.
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
             if number in wanted:
                 yield frame.convert("L")
+
+
+def as_read(image: Image.Image, page: PageLayout) -> Image.Image:
+    """The image as OCR read it: turned upright and deskewed, so the words' boxes fit it."""
+    upright = turn(image, page.turned)
+    if page.skew:
+        upright = Image.fromarray(rotate(to_gray(upright), page.skew))
+    return upright
+
+
+@dataclass(frozen=True)
+class PageView:
+    """A page as a person sees it, in the coordinates (points) of the words and cells on it."""
+
+    number: int
+    width: float
+    height: float
+    image: Image.Image
+
+
+def page_views(
+    path: Path, ocr_pages: Sequence[PageLayout], dpi: int, *, preview_dpi: int = 96
+) -> Iterator[PageView]:
+    """Every page of a PDF or an image file: pages read by OCR as OCR read them, the rest
+    rendered at `preview_dpi`. Text exports have no pages to show."""
+    read = {page.number: page for page in ocr_pages}
+    with path.open("rb") as handle:
+        is_pdf = b"%PDF-" in handle.read(1024)
+    if not is_pdf:
+        for page, image in zip(ocr_pages, page_images(path, read, dpi), strict=True):
+            yield PageView(page.number, page.width, page.height, as_read(image, page))
+        return
+    document = pdfium.PdfDocument(path)
+    try:
+        for index in range(len(document)):
+            number = index + 1
+            if number in read:
+                image = _page_image(document, index, dpi)[0]
+                page = read[number]
+                yield PageView(number, page.width, page.height, as_read(image, page))
+                continue
+            pdf_page = document[index]
+            try:
+                width, height = pdf_page.get_size()
+                bitmap = pdf_page.render(scale=preview_dpi / 72)
+                yield PageView(number, width, height, bitmap.to_pil())
+            finally:
+                pdf_page.close()
+    finally:
+        document.close()
 
 
 def layer_problem(page: PageLayout) -> str | None:

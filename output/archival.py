@@ -8,20 +8,18 @@ that no search finds.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Iterator, Sequence
 from xml.sax.saxutils import quoteattr
 
 from extract.lines import group_lines
 from extract.model import PageLayout
-from output.atomic import atomic_write
 
 ARCHIVAL_FORMATS: tuple[str, ...] = ("alto", "hocr", "pdf")
 MM10_PER_POINT = 254 / 72  # ALTO's mm10 unit: tenths of a millimetre
 
 
-def page_file(folder: Path, page: PageLayout, suffix: str) -> Path:
-    return folder / f"page-{page.number:03d}.{suffix}"
+def page_file(folder: str, page: PageLayout, suffix: str) -> str:
+    return f"{folder}/page-{page.number:03d}.{suffix}"
 
 
 def _mm10(value: float) -> int:
@@ -98,20 +96,12 @@ def hocr_html(page: PageLayout, *, source: str) -> str:
     )
 
 
-def write_archival(
-    pages: Sequence[PageLayout], folder: Path, formats: Sequence[str], *, source: str
-) -> list[Path]:
-    """`folder/page-NNN.alto.xml` and/or `.hocr` for each page read by OCR."""
-    written = []
+def archival_files(
+    pages: Sequence[PageLayout], folder: str, formats: Sequence[str], *, source: str
+) -> Iterator[tuple[str, str]]:
+    """(`folder/page-NNN.alto.xml` or `.hocr`, its text) for each page read by OCR."""
     for page in pages:
         if "alto" in formats:
-            path = page_file(folder, page, "alto.xml")
-            with atomic_write(path) as handle:
-                handle.write(alto_xml(page, source=source))
-            written.append(path)
+            yield page_file(folder, page, "alto.xml"), alto_xml(page, source=source)
         if "hocr" in formats:
-            path = page_file(folder, page, "hocr")
-            with atomic_write(path) as handle:
-                handle.write(hocr_html(page, source=source))
-            written.append(path)
-    return written
+            yield page_file(folder, page, "hocr"), hocr_html(page, source=source)

@@ -14,8 +14,6 @@ from fpdf import FPDF
 from PIL import Image
 
 from extract.model import PageLayout
-from ocr.preprocess import rotate, to_gray, turn
-from output.atomic import atomic_path
 from pipeline.errors import MissingDependencyError
 
 THAI_FONTS = (
@@ -35,20 +33,14 @@ def thai_font() -> Path:
     )
 
 
-def write_searchable_pdf(
-    pages: Sequence[PageLayout], images: Iterable[Image.Image], path: Path
-) -> Path:
-    """`pages` (read by OCR) over `images` (the same pages, as in the file), in order."""
+def searchable_pdf(pages: Sequence[PageLayout], images: Iterable[Image.Image]) -> bytes:
+    """`pages` (read by OCR) over `images` (the same pages as OCR read them), in order."""
     pdf = FPDF(unit="pt")
     pdf.set_creator("thaireport")
     pdf.set_image_filter("DCTDecode")  # JPEG, as scans come: a tenth of the size of Flate
     pdf.add_font("thai", "", str(thai_font()))
     pdf.set_auto_page_break(False)
-    for page, image in zip(pages, images, strict=True):
-        # The words' boxes are in the image as OCR saw it: turned upright and deskewed.
-        upright = turn(image, page.turned)
-        if page.skew:
-            upright = Image.fromarray(rotate(to_gray(upright), page.skew))
+    for page, upright in zip(pages, images, strict=True):
         pdf.add_page(format=(page.width, page.height))
         pdf.image(upright, x=0, y=0, w=page.width, h=page.height)
         pdf.text_mode = 3  # invisible: neither fill nor stroke
@@ -65,6 +57,4 @@ def write_searchable_pdf(
             pdf.set_xy(box.x0, box.top)
             pdf.cell(w=box.width, h=box.height, text=text)
         pdf.set_stretching(100)
-    with atomic_path(path) as tmp:
-        pdf.output(str(tmp))
-    return path
+    return bytes(pdf.output())

@@ -25,7 +25,7 @@ from output.atomic import atomic_path
 # --------------------------------------------------------------------------- Parquet
 
 _NESTED = ("collection", "fiscal_year", "section", "extra_cells", "normalized", "page_sources",
-           "locations", "warnings")  # fmt: skip
+           "locations", "warnings", "verified")  # fmt: skip
 PARQUET_SCHEMA = pa.schema(
     [
         ("record_id", pa.string()),
@@ -157,6 +157,8 @@ CREATE TABLE IF NOT EXISTS cells (
     key TEXT NOT NULL,                -- measure, method, ... or extra:<header as printed>
     text TEXT NOT NULL,
     normalized_json TEXT,
+    verified_at TEXT,                 -- when a person checked it (apply-corrections), or NULL
+    read_text TEXT,                   -- what the pipeline had read, when a person changed it
     PRIMARY KEY (measure_id, key)
 );
 CREATE TABLE IF NOT EXISTS entities (
@@ -217,10 +219,15 @@ def _insert_document(db: sqlite3.Connection, records: list[MeasureRecord]) -> No
         cells.update({f"extra:{label}": text for label, text in record.extra_cells.items()})
         for key, text in cells.items():
             values = normalized.cells.get(key)
+            check = record.verified.get(key)
             db.execute(
-                "INSERT INTO cells VALUES (?, ?, ?, ?)",
-                (record.record_id, key, text, values.model_dump_json() if values else None),
-            )
+                "INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    record.record_id, key, text, values.model_dump_json() if values else None,
+                    check.at.isoformat() if check else None,
+                    check.read if check and check.read != text else None,
+                ),
+            )  # fmt: skip
         db.executemany(
             "INSERT INTO warnings (measure_id, code, message, cell) VALUES (?, ?, ?, ?)",
             [(record.record_id, w.code, w.message, w.cell) for w in record.warnings],

@@ -10,12 +10,12 @@ from typing import IO, Any
 
 from extract.header import COLUMN_KEYS
 from extract.records import MeasureRecord
-from output.archival import ARCHIVAL_FORMATS
 from output.atomic import atomic_write
+from output.document_files import DOCUMENT_FORMATS
 from output.tables import write_parquet, write_sqlite
 
 RECORD_FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet", "sqlite")
-FORMATS: tuple[str, ...] = (*RECORD_FORMATS, *ARCHIVAL_FORMATS)
+FORMATS: tuple[str, ...] = (*RECORD_FORMATS, *DOCUMENT_FORMATS)
 
 
 def record_json(record: MeasureRecord) -> str:
@@ -28,6 +28,7 @@ def write_jsonl(records: Iterable[MeasureRecord], handle: IO[str]) -> None:
 
 
 CSV_COLUMNS: tuple[str, ...] = (
+    "record_id",
     "document_id",
     "source_path",
     "source_kind",
@@ -49,6 +50,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "extra_cells",
     "normalized.cells",
     "warnings",
+    "verified",
 )
 
 
@@ -56,6 +58,7 @@ def _csv_row(record: MeasureRecord) -> dict[str, Any]:
     data = record.model_dump(mode="json")
     fiscal = data["fiscal_year"] or {}
     row: dict[str, Any] = {
+        "record_id": data["record_id"],
         "document_id": data["document_id"],
         "source_path": data["source_path"],
         "source_kind": data["source_kind"],
@@ -77,6 +80,7 @@ def _csv_row(record: MeasureRecord) -> dict[str, Any]:
         "extra_cells": json.dumps(data["extra_cells"], ensure_ascii=False),
         "normalized.cells": json.dumps(data["normalized"]["cells"], ensure_ascii=False),
         "warnings": json.dumps(data["warnings"], ensure_ascii=False),
+        "verified": ",".join(data["verified"]),
     }
     for key in COLUMN_KEYS:
         row[f"cells.{key}"] = data["cells"][key]
@@ -134,7 +138,7 @@ def write_record_stream(
     written = []
     for name in formats:
         if name not in RECORD_FORMATS:
-            continue  # archival formats are written per document (output.archival)
+            continue  # written per document (output.document_files)
         path = out_dir / f"records.{name}"
         if name == "sqlite":
             write_sqlite(records(), path, fresh=whole)

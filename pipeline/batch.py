@@ -29,6 +29,7 @@ from typing import Protocol
 from extract.records import MeasureRecord
 from ocr.tesseract import OcrSettings
 from output.atomic import atomic_write
+from output.document_files import BATCH_FOLDER, DocumentPlaces, write_document_files
 from output.writers import FORMATS, write_jsonl, write_record_stream
 from pipeline.config import DEFAULT_FORMATS, Settings
 from pipeline.document import Status, sha256_of
@@ -38,7 +39,7 @@ from pipeline.state import STATE_FILE, BatchState, DocumentRow, DocumentStatus, 
 
 INPUT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".txt", ".tsv"})
 DEFAULT_TIMEOUT = 1800.0  # seconds per document: a 300-page scan at ~2 s a page, and more
-DOCS_DIR = "docs"
+DOCS_DIR = BATCH_FOLDER
 DOCUMENTS_INDEX = "documents.jsonl"
 LOCK_FILE = ".batch.lock"
 MISSING_DEPENDENCY_KIND = "missing-dependency"
@@ -55,6 +56,7 @@ class BatchOptions:
     scheduler: str | None = None  # a Dask scheduler's address, e.g. tcp://10.0.0.5:8786
     ocr: OcrSettings = field(default_factory=OcrSettings)
     excel: bool = False  # a BOM before the CSV
+    review: bool = True  # a review page per document (docs/<sha256>.review.html)
 
 
 @dataclass(frozen=True)
@@ -294,7 +296,8 @@ def _read(
 ) -> Iterator[DocumentReading]:
     if not tasks:
         return
-    settings = Settings(formats=options.formats, ocr=options.ocr)
+    formats = (*options.formats, "review") if options.review else options.formats
+    settings = Settings(formats=formats, ocr=options.ocr)
     if options.scheduler is None:
         runner: LocalRunner | DaskRunner = LocalRunner(
             jobs=options.jobs, settings=settings, timeout=options.timeout
@@ -323,6 +326,7 @@ def _store(reading: DocumentReading, plan: _Plan, state: BatchState, out_dir: Pa
     output = None
     if reading.status is Status.DONE:
         output = f"{DOCS_DIR}/{row.sha256}.jsonl"
+        write_document_files(iter(reading.files), out_dir)
         with atomic_write(out_dir / output) as handle:
             write_jsonl(reading.records, handle)
     outcome = Outcome(
@@ -379,7 +383,8 @@ def _record_files(rows: Sequence[DocumentRow], out_dir: Path) -> list[Path]:
     return list(files.values())
 
 
-def _document_line(row: DocumentRow) -> dict[str, object]:
+def _document_line(row: DocumentRow, out_dir: Path) -> dict[str, object]:
+    review = DocumentPlaces.by_content(row.sha256).review if row.sha256 else None
     return {
         "path": row.path,
         "folder": list(row.folder),
@@ -396,6 +401,7 @@ def _document_line(row: DocumentRow) -> dict[str, object]:
         "seconds": round(row.seconds, 3) if row.seconds is not None else None,
         "attempts": row.attempts,
         "output": row.output,
+        "review": review if review and (out_dir / review).is_file() else None,
     }
 
 
@@ -419,5 +425,5 @@ def rebuild_outputs(
     index = out_dir / DOCUMENTS_INDEX
     with atomic_write(index) as handle:
         for row in rows:
-            handle.write(json.dumps(_document_line(row), ensure_ascii=False) + "\n")
+            handle.write(json.dumps(_document_line(row, out_dir), ensure_ascii=False) + "\n")
     return [*written, index]

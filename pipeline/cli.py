@@ -11,13 +11,18 @@ from dataclasses import replace
 from pathlib import Path
 
 from extract.records import MeasureRecord, record_json_schema
-from extract.sources import page_images
 from ocr.tesseract import OcrSettings
-from output.archival import ARCHIVAL_FORMATS, write_archival
-from output.searchable import write_searchable_pdf
+from output.document_files import (
+    DOCUMENT_FORMATS,
+    DocumentInfo,
+    DocumentPlaces,
+    document_files,
+    write_document_files,
+)
 from output.writers import FORMATS, parse_formats, record_json, write_records
 from pipeline.batch import DEFAULT_TIMEOUT, BatchOptions, run_batch
 from pipeline.config import Settings
+from pipeline.corrections import apply_corrections
 from pipeline.document import DocumentResult, Status, process_document
 from pipeline.errors import ExitCode, ThaiReportError
 from pipeline.progress import BatchProgress, summary_lines
@@ -40,6 +45,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _add_dpi(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dpi",
+        type=_positive,
+        default=OcrSettings.dpi,
+        metavar="N",
+        help=f"resolution for rendering PDF pages that need OCR (default: {OcrSettings.dpi})",
+    )
+
+
 def _add_reading_options(parser: argparse.ArgumentParser) -> None:
     """Options that `extract` and `batch` share: output formats and scan resolution."""
     parser.add_argument(
@@ -53,13 +68,7 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--excel", action="store_true", help="CSV with a byte-order mark, so Excel shows Thai"
     )
-    parser.add_argument(
-        "--dpi",
-        type=_positive,
-        default=OcrSettings.dpi,
-        metavar="N",
-        help=f"resolution for rendering PDF pages that need OCR (default: {OcrSettings.dpi})",
-    )
+    _add_dpi(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,6 +100,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="scanned pages read at once (default: the number of cores)",
     )
     _add_batch(commands)
+    review = commands.add_parser(
+        "review",
+        help="write a document's review page: page images, cells coloured by confidence",
+        description="Read DOC and write one self-contained HTML page for checking it: each"
+        " page image with the cells found drawn over it, the rows beside it, cells coloured by"
+        " OCR confidence, normalized values and warnings.",
+    )
+    review.add_argument("document", type=Path, metavar="DOC")
+    review.add_argument(
+        "-o", "--out", type=Path, default=None, metavar="FILE",
+        help="the HTML file (default: DOC's name with .review.html, here)",
+    )  # fmt: skip
+    _add_dpi(review)
+    corrections = commands.add_parser(
+        "apply-corrections",
+        help="apply an archivist's corrections (edited CSV or JSON) to an output folder",
+        description="Compare CORRECTIONS (an edited records.csv, or a JSON list of"
+        ' {"record_id", "cell", "text"}) with the records in OUT_DIR; set the corrected'
+        " text, run the normalizers again, mark the cells verified and write every record"
+        " output and review page of those documents again.",
+    )
+    corrections.add_argument("corrections", type=Path, metavar="CORRECTIONS")
+    corrections.add_argument(
+        "-o", "--out", required=True, type=Path, metavar="OUT_DIR",
+        help="the folder that `extract -o` or `batch -o` wrote",
+    )  # fmt: skip
     commands.add_parser("schema", help="print the JSON Schema of a record")
     return parser
 
@@ -125,6 +160,12 @@ def _add_batch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="documents read at once (default: the number of cores)",
     )
     batch.add_argument(
+        "--no-review",
+        dest="review",
+        action="store_false",
+        help="no review page per document (default: OUT_DIR/docs/<sha256>.review.html)",
+    )
+    batch.add_argument(
         "--retry-failed", action="store_true", help="read again the documents that failed"
     )
     batch.add_argument(
@@ -153,6 +194,7 @@ def run_batch_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
         scheduler=args.scheduler,
         ocr=OcrSettings(dpi=args.dpi),
         excel=args.excel,
+        review=args.review,
     )
     with BatchProgress() as progress:
         summary = run_batch(options, command=["batch", *argv], observer=progress)
@@ -172,6 +214,50 @@ def _report(result: DocumentResult) -> None:
     )
 
 
+def _info(path: Path, result: DocumentResult) -> DocumentInfo:
+    return DocumentInfo(
+        source=path,
+        name=str(path),
+        document_id=result.document_id or "",
+        kind=result.kind.value if result.kind else "",
+        pages=result.pages,
+        records=result.records,
+        ocr_pages=result.ocr_pages,
+    )
+
+
+def run_review(path: Path, target: Path | None, settings: Settings) -> int:
+    """Read one document and write its review page."""
+    result = process_document(path, settings)
+    _report(result)
+    if result.status is Status.FAILED:
+        return ExitCode.INPUT_FAILED
+    target = target or Path(f"{path.stem}.review.html")
+    places = DocumentPlaces(pages="", searchable="", review=target.name)
+    files = document_files(
+        _info(path, result),
+        ("review",),
+        places,
+        dpi=settings.ocr.dpi,
+        low_confidence_below=settings.ocr.min_confidence,
+    )
+    for written in write_document_files(files, target.parent):
+        print(f"wrote {written}", file=sys.stderr)
+    return ExitCode.OK
+
+
+def run_apply_corrections(corrections: Path, out_dir: Path) -> int:
+    summary = apply_corrections(corrections, out_dir)
+    print(
+        f"{corrections}: {summary.changed} cell(s) corrected, {summary.confirmed} confirmed,"
+        f" in {len(summary.documents)} document(s)",
+        file=sys.stderr,
+    )
+    for path in summary.written:
+        print(f"wrote {path}", file=sys.stderr)
+    return ExitCode.OK
+
+
 def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
     records: list[MeasureRecord] = []
     failed = 0
@@ -185,17 +271,21 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
             for record in result.records:
                 sys.stdout.write(record_json(record) + "\n")
             sys.stdout.flush()
-        elif result.ocr_pages and set(settings.formats) & set(ARCHIVAL_FORMATS):
-            folder = settings.out / path.stem
-            archived = write_archival(result.ocr_pages, folder, settings.formats, source=path.name)
-            if archived:
-                print(f"wrote {len(archived)} archival page files to {folder}", file=sys.stderr)
-            if "pdf" in settings.formats:
-                numbers = [p.number for p in result.ocr_pages]
-                images = page_images(path, numbers, settings.ocr.dpi)
-                target = settings.out / f"{path.stem}.searchable.pdf"
-                write_searchable_pdf(result.ocr_pages, images, target)
-                print(f"wrote {target}", file=sys.stderr)
+        elif set(settings.formats) & set(DOCUMENT_FORMATS):
+            files = document_files(
+                _info(path, result),
+                settings.formats,
+                DocumentPlaces.beside(path),
+                dpi=settings.ocr.dpi,
+                low_confidence_below=settings.ocr.min_confidence,
+            )
+            try:
+                for file_path in write_document_files(files, settings.out):
+                    print(f"wrote {file_path}", file=sys.stderr)
+            except (ThaiReportError, OSError, ValueError) as exc:
+                # The records are kept: only this document's own files are missing.
+                print(f"thaireport: error: {path}: page files not written ({exc})", file=sys.stderr)
+                failed += 1
         records.extend(result.records)
     if settings.out is not None:
         try:
@@ -218,6 +308,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             print(json.dumps(record_json_schema(), ensure_ascii=False, indent=2))
             return ExitCode.OK
+        if args.command == "review":
+            return run_review(args.document, args.out, Settings(ocr=OcrSettings(dpi=args.dpi)))
+        if args.command == "apply-corrections":
+            if not args.out.is_dir():
+                parser.error(f"{args.out} is not a directory")
+            return run_apply_corrections(args.corrections, args.out)
         if args.command == "batch":
             if not args.input_dir.is_dir():
                 parser.error(f"{args.input_dir} is not a directory")

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.records import MeasureRecord
+from output.document_files import DOCUMENT_FORMATS, DocumentInfo, DocumentPlaces, document_files
 from pipeline.config import Settings
 from pipeline.document import Status, process_document
 from pipeline.errors import MissingDependencyError, ThaiReportError
@@ -62,6 +63,8 @@ class DocumentReading:
     records: tuple[MeasureRecord, ...] = ()
     error_kind: str | None = None
     error_message: str | None = None
+    # the document's own files (review page, archival pages), relative to the output folder
+    files: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def warnings(self) -> int:
@@ -116,20 +119,47 @@ def read_document(
     """
     started, clock = time.time(), time.perf_counter()
     _inject_fault(task.path)
-    read_as = task.path
     if data is None:
-        result = process_document(Path(task.path), settings)
-    else:
-        with tempfile.TemporaryDirectory(prefix="thaireport-") as folder:
-            copy = Path(folder) / Path(task.path).name
-            copy.write_bytes(data)
-            result = process_document(copy, settings)
-            read_as = str(copy)
+        return _reading(task, Path(task.path), settings, started, clock)
+    with tempfile.TemporaryDirectory(prefix="thaireport-") as folder:
+        copy = Path(folder) / Path(task.path).name
+        copy.write_bytes(data)
+        return _reading(task, copy, settings, started, clock)
+
+
+def _reading(
+    task: DocumentTask, path: Path, settings: Settings, started: float, clock: float
+) -> DocumentReading:
+    result = process_document(path, settings)
     records = tuple(
         r.model_copy(update={"source_path": task.path, "collection": list(task.collection)})
         for r in result.records
     )
     error = result.error
+    files: tuple[tuple[str, bytes], ...] = ()
+    note = None
+    if result.status is Status.DONE and set(settings.formats) & set(DOCUMENT_FORMATS):
+        info = DocumentInfo(
+            source=path,
+            name=task.path,
+            document_id=result.document_id or "",
+            kind=result.kind.value if result.kind else "",
+            pages=result.pages,
+            records=records,
+            ocr_pages=result.ocr_pages,
+        )
+        try:
+            files = tuple(
+                document_files(
+                    info,
+                    settings.formats,
+                    DocumentPlaces.by_content(info.document_id),
+                    dpi=settings.ocr.dpi,
+                    low_confidence_below=settings.ocr.min_confidence,
+                )
+            )
+        except (ThaiReportError, OSError, ValueError) as exc:
+            note = f"records kept; review and page files not written ({exc})"
     return DocumentReading(
         path=task.path,
         status=result.status,
@@ -142,7 +172,8 @@ def read_document(
         records=records,
         error_kind=error.kind if error else None,
         # a hint may name the file (how to decrypt it): the original, not the copy
-        error_message=_error_text(error).replace(read_as, task.path) if error else None,
+        error_message=_error_text(error).replace(str(path), task.path) if error else note,
+        files=files,
     )
 
 

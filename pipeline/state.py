@@ -177,6 +177,10 @@ class BatchState:
                 (time.time(), json.dumps(summary, ensure_ascii=False), run),
             )
 
+    def last_run(self) -> int | None:
+        found = self._db.execute("SELECT MAX(id) FROM runs").fetchone()
+        return int(found[0]) if found and found[0] is not None else None
+
     # ------------------------------------------------------------------ rows
 
     def rows(self, *, run: int | None = None) -> list[DocumentRow]:

@@ -1,0 +1,101 @@
+"""A document's own files, beside the merged records: archival pages, searchable PDF, review.
+
+They are made where the source file is (a worker process, a cluster node) and handed back
+as bytes with their names relative to the output directory, so the process that owns the
+output directory writes them, atomically, like everything else it writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from extract.model import PageLayout
+from extract.records import MeasureRecord
+from extract.sources import as_read, page_images, page_views
+from output.archival import ARCHIVAL_FORMATS, archival_files
+from output.atomic import atomic_path
+from output.review import ReviewDocument, review_html
+from output.searchable import searchable_pdf
+
+DOCUMENT_FORMATS: tuple[str, ...] = (*ARCHIVAL_FORMATS, "review")
+BATCH_FOLDER = "docs"  # a batch's per-document files, named by content
+TEXT_EXPORT_KIND = "text-export"  # pipeline.document.InputKind.TEXT_EXPORT: no page images
+
+
+@dataclass(frozen=True)
+class DocumentPlaces:
+    """Where one document's files go, relative to the output directory."""
+
+    pages: str  # folder of page-NNN.alto.xml / page-NNN.hocr
+    searchable: str
+    review: str
+
+    @classmethod
+    def beside(cls, source: Path) -> DocumentPlaces:
+        """`extract`: named after the input file."""
+        stem = source.stem or "document"
+        return cls(stem, f"{stem}.searchable.pdf", f"{stem}.review.html")
+
+    @classmethod
+    def by_content(cls, sha256: str, folder: str = BATCH_FOLDER) -> DocumentPlaces:
+        """`batch`: named after the content, which no two inputs of a batch share by chance."""
+        return cls(f"{folder}/{sha256}", f"{folder}/{sha256}.searchable.pdf",
+                   f"{folder}/{sha256}.review.html")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the per-document files need to know about the document that was read."""
+
+    source: Path  # the file to take page images from
+    name: str  # the name to show: the input as the user gave it
+    document_id: str
+    kind: str
+    pages: int
+    records: Sequence[MeasureRecord]
+    ocr_pages: Sequence[PageLayout]
+
+
+def document_files(
+    info: DocumentInfo,
+    formats: Sequence[str],
+    places: DocumentPlaces,
+    *,
+    dpi: int,
+    low_confidence_below: float,
+) -> Iterator[tuple[str, bytes]]:
+    """(relative name, content) of each per-document file the formats ask for."""
+    if info.ocr_pages:
+        for name, text in archival_files(
+            info.ocr_pages, places.pages, formats, source=Path(info.name).name
+        ):
+            yield name, text.encode("utf-8")
+        if "pdf" in formats:
+            numbers = [p.number for p in info.ocr_pages]
+            images = page_images(info.source, numbers, dpi)
+            upright = (
+                as_read(image, page) for page, image in zip(info.ocr_pages, images, strict=True)
+            )
+            yield places.searchable, searchable_pdf(info.ocr_pages, upright)
+    if "review" in formats:
+        views = (
+            iter(())
+            if info.kind == TEXT_EXPORT_KIND
+            else page_views(info.source, info.ocr_pages, dpi)
+        )
+        document = ReviewDocument(info.name, info.document_id, info.kind, info.pages)
+        page = review_html(document, info.records, views, low_confidence_below=low_confidence_below)
+        yield places.review, page.encode("utf-8")
+
+
+def write_document_files(files: Iterator[tuple[str, bytes]], out_dir: Path) -> list[Path]:
+    """Write each file under `out_dir`, atomically; return the paths."""
+    written = []
+    for name, content in files:
+        target = out_dir / name
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(content)
+        written.append(target)
+    return written
