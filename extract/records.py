@@ -24,7 +24,7 @@ from extract.normalize import (
 )
 from extract.normalize.numerals import arabic_to_thai_digits
 
-SCHEMA_VERSION: Literal["1.0"] = "1.0"
+SCHEMA_VERSION: Literal["1.1"] = "1.1"  # 1.1: collection, verified (additive)
 
 
 class _Model(BaseModel):
@@ -110,7 +110,8 @@ class Verification(_Model):
 class MeasureRecord(_Model):
     """One row of a measure table, as printed and normalized."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    # records of 1.0 (no collection, no verified) still read; what is written is current
+    schema_version: Literal["1.0", "1.1"] = SCHEMA_VERSION
     record_id: str = Field(
         default="",
         description="stable id: document sha256 (16 hex), section position and row, e.g."
@@ -316,6 +317,7 @@ def apply_corrections(
     warnings.extend(w for w in fresh if w.cell in texts)
     return record.model_copy(
         update={
+            "schema_version": SCHEMA_VERSION,
             "cells": Cells(**cells),
             "normalized": normalized,
             "warnings": warnings,

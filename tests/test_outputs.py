@@ -148,3 +148,38 @@ def test_searchable_pdf_of_a_scan_has_a_thai_text_layer(tmp_path: Path) -> None:
     assert "สำนักปลัด" in text
     assert "ประเด็นที่" in text or "ประเด็นที" in text
     assert path.stat().st_size < 2 * scan.stat().st_size  # the scan kept as JPEG
+
+
+@pytest.mark.slow
+def test_a_batch_writes_each_documents_own_files(tmp_path: Path) -> None:
+    """Archival outputs and review pages from a batch, named by content under docs/."""
+    import hashlib
+    import shutil
+
+    tree = tmp_path / "in" / "ชุมพร" / "เสวี"
+    tree.mkdir(parents=True)
+    shutil.copy(INPUTS["scan"], tree / "scan.pdf")
+    shutil.copy(EXAMPLE_EXPORT, tree / "export.txt")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "pipeline", "batch", str(tmp_path / "in"), "-o", str(out),
+               "--format", "jsonl,alto,hocr,pdf"]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr
+    scan_sha = hashlib.sha256(INPUTS["scan"].read_bytes()).hexdigest()
+    export_sha = hashlib.sha256(EXAMPLE_EXPORT.read_bytes()).hexdigest()
+    docs = out / "docs"
+    assert len(sorted((docs / scan_sha).glob("page-*.alto.xml"))) == 9
+    assert len(sorted((docs / scan_sha).glob("page-*.hocr"))) == 9
+    assert (docs / f"{scan_sha}.searchable.pdf").stat().st_size > 100_000
+    assert not (docs / export_sha).exists()  # a text export has no OCR'd pages
+    index = {
+        line["path"]: line
+        for line in map(json.loads, (out / "documents.jsonl").read_text("utf-8").splitlines())
+    }
+    for path, sha in (("ชุมพร/เสวี/scan.pdf", scan_sha), ("ชุมพร/เสวี/export.txt", export_sha)):
+        assert index[path]["review"] == f"docs/{sha}.review.html"
+        page = (out / index[path]["review"]).read_text("utf-8")
+        assert page.count('<tr class="record"') == 11
+    assert (out / index["ชุมพร/เสวี/scan.pdf"]["review"]).read_text("utf-8").count(
+        '<svg class="scan"'
+    ) == 9
