@@ -33,9 +33,14 @@ class DocumentPlaces:
     review: str
 
     @classmethod
-    def beside(cls, source: Path) -> DocumentPlaces:
-        """`extract`: named after the input file."""
+    def beside(cls, source: Path, document_id: str, taken: set[str]) -> DocumentPlaces:
+        """`extract`: named after the input file; a name another input of the run has
+        already taken (report.txt and report.pdf, a/report.pdf and b/report.pdf) gets the
+        start of the content's sha256. `taken` is updated."""
         stem = source.stem or "document"
+        if stem in taken:
+            stem = f"{stem}-{document_id[:8]}"
+        taken.add(stem)
         return cls(stem, f"{stem}.searchable.pdf", f"{stem}.review.html")
 
     @classmethod

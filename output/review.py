@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image
 
@@ -28,6 +29,7 @@ from extract.sources import PageView
 HIGH_CONFIDENCE = 85.0  # at or above: green; between the threshold and this: amber
 MAX_IMAGE_WIDTH = 1400  # pixels: enough to read a cell, small enough to mail
 JPEG_QUALITY = 70
+HEAD_BYTES = 16_384  # the review page's data comes before its styles, script and images
 
 
 def confidence_class(confidence: float | None, *, low_below: float, verified: bool) -> str:
@@ -260,11 +262,13 @@ def review_html(
     return (
         '<!DOCTYPE html>\n<html lang="th"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Review — {_esc(document.name)}</title><style>{_CSS}</style></head>\n"
+        f"<title>Review — {_esc(document.name)}</title>"
+        # first in the file, so that finding a document's page reads a few bytes of each
+        f'<script type="application/json" id="review-data">{data}</script>'
+        f"<style>{_CSS}</style></head>\n"
         f"<body><header><h1>{_esc(document.name)}</h1><dl>{facts_html}</dl>"
         f"<p class=legend>{_LEGEND}</p></header>\n"
         f"{_warnings_html(records)}\n<main>{''.join(sections)}</main>\n"
-        f'<script type="application/json" id="review-data">{data}</script>'
         f"<script>{_SCRIPT}</script></body></html>\n"
     )
 
@@ -278,13 +282,33 @@ _VIEW = re.compile(
 _DATA = re.compile(r'<script type="application/json" id="review-data">(.*?)</script>', re.S)
 
 
-def read_review(text: str) -> tuple[ReviewDocument, list[PageView]]:
-    """The document and page images of a review page written by `review_html`."""
+def review_document(text: str) -> ReviewDocument:
+    """What a review page written by `review_html` is about (its head is enough)."""
     found = _DATA.search(text)
     if found is None:
         raise ValueError("not a review page written by thaireport")
     data = json.loads(found.group(1))
-    document = ReviewDocument(data["name"], data["document_id"], data["kind"], data["pages"])
+    return ReviewDocument(data["name"], data["document_id"], data["kind"], data["pages"])
+
+
+def find_reviews(folder: Path, document_ids: set[str]) -> dict[str, Path]:
+    """The review pages in `folder` of these documents, by document id."""
+    found = {}
+    for path in sorted(folder.glob("*.review.html")):
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            head = handle.read(HEAD_BYTES)
+        try:
+            document = review_document(head)
+        except ValueError:
+            continue
+        if document.document_id in document_ids:
+            found[document.document_id] = path
+    return found
+
+
+def read_review(text: str) -> tuple[ReviewDocument, list[PageView]]:
+    """The document and page images of a review page written by `review_html`."""
+    document = review_document(text)
     views = []
     for number, width, height, data in _VIEW.findall(text):
         image = Image.open(io.BytesIO(base64.b64decode(data)))

@@ -261,6 +261,7 @@ def run_apply_corrections(corrections: Path, out_dir: Path) -> int:
 def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
     records: list[MeasureRecord] = []
     failed = 0
+    taken: set[str] = set()  # names given to documents' own files
     for path in inputs:
         result = process_document(path, settings)
         _report(result)
@@ -275,7 +276,7 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
             files = document_files(
                 _info(path, result),
                 settings.formats,
-                DocumentPlaces.beside(path),
+                DocumentPlaces.beside(path, result.document_id or "", taken),
                 dpi=settings.ocr.dpi,
                 low_confidence_below=settings.ocr.min_confidence,
             )

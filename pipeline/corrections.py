@@ -25,7 +25,7 @@ from extract.records import apply_corrections as correct_record
 from ocr.tesseract import OcrSettings
 from output.atomic import atomic_write
 from output.document_files import DocumentPlaces, write_document_files
-from output.review import read_review, review_html
+from output.review import find_reviews, read_review, review_html
 from output.tables import read_parquet, read_sqlite, write_sqlite
 from output.writers import RECORD_FORMATS, write_jsonl, write_records
 from pipeline.batch import DOCS_DIR, rebuild_outputs
@@ -159,10 +159,12 @@ class _Outputs:
             )
         return {r.record_id: r for r in loaded}
 
-    def places(self, record: MeasureRecord) -> DocumentPlaces:
-        if self.batch:
-            return DocumentPlaces.by_content(record.document_id, DOCS_DIR)
-        return DocumentPlaces.beside(Path(record.source_path))
+    def reviews(self, documents: set[str]) -> dict[str, Path]:
+        """The review pages of these documents that exist, by document id."""
+        if not self.batch:
+            return find_reviews(self.out_dir, documents)
+        pages = {d: self.out_dir / DocumentPlaces.by_content(d, DOCS_DIR).review for d in documents}
+        return {d: path for d, path in pages.items() if path.is_file()}
 
     def write(self, documents: set[str]) -> list[Path]:
         records = sorted(self.records.values(), key=lambda r: (r.document_id, r.record_index))
@@ -203,14 +205,11 @@ def _has_bom(path: Path) -> bool:
 def _reviews(outputs: _Outputs, documents: set[str]) -> Iterator[tuple[str, bytes]]:
     """The review pages of these documents written again, where there is one."""
     low = OcrSettings().min_confidence
-    for document in sorted(documents):
+    for document, path in sorted(outputs.reviews(documents).items()):
         records = [r for r in outputs.records.values() if r.document_id == document]
-        name = outputs.places(records[0]).review
-        path = outputs.out_dir / name
-        if not path.is_file():
-            continue
         info, views = read_review(path.read_text(encoding="utf-8"))
-        yield name, review_html(info, records, views, low_confidence_below=low).encode()
+        page = review_html(info, records, views, low_confidence_below=low)
+        yield str(path.relative_to(outputs.out_dir)), page.encode("utf-8")
 
 
 def apply_corrections(

@@ -233,3 +233,24 @@ def test_apply_corrections_keeps_what_was_first_read() -> None:
     assert twice.verified["period"].source == "b.csv"
     with pytest.raises(ValueError, match="not a column"):
         apply_corrections(record, {"budget": "1"}, source="a.csv", at=at)
+
+
+def test_documents_with_the_same_name_keep_their_own_review_pages(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    pdf = EXAMPLES / "ita-report-2567-thahin.pdf"  # the same stem as the export
+    done = thaireport("extract", EXAMPLE_EXPORT, pdf, "-o", out, "--format", "jsonl,review")
+    assert done.returncode == 0, done.stderr
+    pages = sorted(p.name for p in out.glob("*.review.html"))
+    assert len(pages) == 2 and "ita-report-2567-thahin.review.html" in pages
+    records = jsonl(out / "records.jsonl")
+    from_pdf = next(r for r in records if r.source_path.endswith(".pdf"))
+    fixes = tmp_path / "fixes.json"
+    fixes.write_text(json.dumps([{"record_id": from_pdf.record_id, "cell": "result"}]), "utf-8")
+    assert thaireport("apply-corrections", fixes, "-o", out).returncode == 0
+    verified = {
+        p.name: "cells verified</dt><dd>1<" in p.read_text("utf-8") for p in out.glob("*.html")
+    }
+    assert sorted(verified.values()) == [False, True]
+    (name,) = [n for n, v in verified.items() if v]
+    assert from_pdf.document_id[:8] in name or name == "ita-report-2567-thahin.review.html"
+    assert read_review((out / name).read_text("utf-8"))[0].name.endswith(".pdf")
