@@ -15,7 +15,7 @@ from extract.records import MeasureRecord, record_json_schema
 from output.tables import read_parquet, read_sqlite
 from tests.fixtures.content import EXAMPLE_EXPORT, EXAMPLES
 
-ALL = "jsonl,csv,parquet,sqlite"
+ALL = "jsonl,csv,parquet,sqlite,review"
 INPUTS = {
     "text-export": EXAMPLE_EXPORT,
     "pdf": EXAMPLES / "ita-report-2567-thahin.pdf",
@@ -46,6 +46,8 @@ def test_every_format_reads_back_to_the_same_records(kind: str, tmp_path: Path) 
     for line in lines:
         jsonschema.validate(json.loads(line), schema)
     records = jsonl(tmp_path / "records.jsonl")
+    review = (tmp_path / f"{INPUTS[kind].stem}.review.html").read_text("utf-8")
+    assert review.count('<tr class="record"') == 11
     assert read_parquet(tmp_path / "records.parquet") == records
     assert read_sqlite(tmp_path / "records.sqlite") == records
     with sqlite3.connect(tmp_path / "records.sqlite") as db:
