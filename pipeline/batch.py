@@ -30,8 +30,10 @@ from extract.records import MeasureRecord
 from ocr.tesseract import OcrSettings
 from output.atomic import atomic_write
 from output.document_files import BATCH_FOLDER, DocumentPlaces, write_document_files
+from output.review import read_review, review_html
 from output.writers import FORMATS, write_jsonl, write_record_stream
 from pipeline.config import DEFAULT_FORMATS, Settings
+from pipeline.correction_log import LoggedCorrection, read_log, reapply
 from pipeline.document import Status, sha256_of
 from pipeline.errors import BatchStateError, ExitCode
 from pipeline.runners import DaskRunner, DocumentReading, DocumentTask, LocalRunner
@@ -191,6 +193,7 @@ class _Plan:
     relative: dict[str, str] = field(default_factory=dict)  # task path -> row path
     followers: dict[str, list[str]] = field(default_factory=dict)  # row path -> duplicates
     already: int = 0
+    corrections: list[LoggedCorrection] = field(default_factory=list)  # applied again
 
 
 def _plan(state: BatchState, run: int, options: BatchOptions) -> _Plan:
@@ -200,7 +203,7 @@ def _plan(state: BatchState, run: int, options: BatchOptions) -> _Plan:
     for row in state.rows(run=run):
         if row.sha256 is not None and row.status is not DocumentStatus.SKIPPED:
             groups[row.sha256].append(row)
-    plan = _Plan()
+    plan = _Plan(corrections=read_log(options.out_dir))
     for rows in groups.values():
         finished = [
             r
@@ -324,11 +327,17 @@ def _store(reading: DocumentReading, plan: _Plan, state: BatchState, out_dir: Pa
     row = state.row(path)
     assert row is not None and row.sha256 is not None
     output = None
+    records = reading.records
     if reading.status is Status.DONE:
         output = f"{DOCS_DIR}/{row.sha256}.jsonl"
-        write_document_files(iter(reading.files), out_dir)
+        files = reading.files
+        corrected = reapply(records, plan.corrections)
+        if corrected != list(records):
+            records = tuple(corrected)
+            files = tuple(_with_corrections(name, content, records) for name, content in files)
+        write_document_files(iter(files), out_dir)
         with atomic_write(out_dir / output) as handle:
-            write_jsonl(reading.records, handle)
+            write_jsonl(records, handle)
     outcome = Outcome(
         status=DocumentStatus.DONE if reading.status is Status.DONE else DocumentStatus.FAILED,
         started_at=reading.started_at,
@@ -336,8 +345,8 @@ def _store(reading: DocumentReading, plan: _Plan, state: BatchState, out_dir: Pa
         seconds=reading.seconds,
         input_kind=reading.input_kind,
         pages=reading.pages,
-        records=len(reading.records),
-        warnings=reading.warnings,
+        records=len(records),
+        warnings=sum(len(r.warnings) for r in records),
         error_kind=reading.error_kind,
         error_message=reading.error_message,
         output=output,
@@ -346,6 +355,17 @@ def _store(reading: DocumentReading, plan: _Plan, state: BatchState, out_dir: Pa
     state.record(path, outcome)
     for duplicate in plan.followers[path]:
         state.record(duplicate, outcome, duplicate_of=path)
+
+
+def _with_corrections(
+    name: str, content: bytes, records: Sequence[MeasureRecord]
+) -> tuple[str, bytes]:
+    """A review page written by the worker, again with the corrected records."""
+    if not name.endswith(".review.html"):
+        return name, content
+    document, views = read_review(content.decode("utf-8"))
+    low = OcrSettings().min_confidence
+    return name, review_html(document, records, views, low_confidence_below=low).encode("utf-8")
 
 
 def _summarize(rows: Sequence[DocumentRow]) -> BatchSummary:

@@ -22,6 +22,7 @@ from output.document_files import (
 from output.writers import FORMATS, parse_formats, record_json, write_records
 from pipeline.batch import DEFAULT_TIMEOUT, BatchOptions, run_batch
 from pipeline.config import Settings
+from pipeline.correction_log import read_log, reapply
 from pipeline.corrections import apply_corrections
 from pipeline.document import DocumentResult, Status, process_document
 from pipeline.errors import ExitCode, ThaiReportError
@@ -262,12 +263,14 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
     records: list[MeasureRecord] = []
     failed = 0
     taken: set[str] = set()  # names given to documents' own files
+    corrections = read_log(settings.out) if settings.out is not None else []
     for path in inputs:
         result = process_document(path, settings)
         _report(result)
         if result.status is Status.FAILED:
             failed += 1
             continue
+        result.records = reapply(result.records, corrections)
         if settings.out is None:
             for record in result.records:
                 sys.stdout.write(record_json(record) + "\n")

@@ -6,7 +6,8 @@ An archivist edits the CSV (`records.csv`: change a `cells.*` column, or name ce
 confirmed as it is). `apply_corrections` compares them with the records the output
 directory holds, sets the new text, runs the normalizers again, marks the cells verified,
 and writes every record output, the review pages and `corrections.jsonl` (who changed
-what, when) again, atomically. Nothing is written unless every correction can be placed.
+what, when; later runs apply it again: `pipeline.correction_log`) again, atomically.
+Nothing is written unless every correction can be placed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,10 @@ from output.review import find_reviews, read_review, review_html
 from output.tables import read_parquet, read_sqlite, write_sqlite
 from output.writers import RECORD_FORMATS, write_jsonl, write_records
 from pipeline.batch import DOCS_DIR, rebuild_outputs
+from pipeline.correction_log import LoggedCorrection, append_log
 from pipeline.errors import InputError
 from pipeline.state import STATE_FILE, BatchState
 
-CORRECTIONS_LOG = "corrections.jsonl"
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -228,20 +229,13 @@ def apply_corrections(
             summary.confirmed += 1
         else:
             summary.changed += 1
-    log: list[dict[str, str]] = []
+    log: list[LoggedCorrection] = []
     for rid, texts in by_record.items():
         before = outputs.records[rid]
         after = correct_record(before, texts, source=corrections_file.name, at=at)
         outputs.records[rid] = after
         log.extend(
-            {
-                "record_id": rid,
-                "cell": key,
-                "read": getattr(before.cells, key),
-                "text": text,
-                "source": str(corrections_file),
-                "at": at.isoformat(),
-            }
+            LoggedCorrection(rid, key, after.verified[key].read, text, corrections_file.name, at)
             for key, text in texts.items()
         )
     documents = {outputs.records[rid].document_id for rid in by_record}
@@ -250,14 +244,5 @@ def apply_corrections(
         return summary
     summary.written = outputs.write(documents)
     summary.written += write_document_files(_reviews(outputs, documents), out_dir)
-    summary.written.append(_append_log(out_dir / CORRECTIONS_LOG, log))
+    summary.written.append(append_log(out_dir, log))
     return summary
-
-
-def _append_log(path: Path, entries: Sequence[dict[str, str]]) -> Path:
-    earlier = path.read_text(encoding="utf-8") if path.is_file() else ""
-    with atomic_write(path) as handle:
-        handle.write(earlier)
-        for entry in entries:
-            handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    return path

@@ -254,3 +254,39 @@ def test_documents_with_the_same_name_keep_their_own_review_pages(tmp_path: Path
     (name,) = [n for n, v in verified.items() if v]
     assert from_pdf.document_id[:8] in name or name == "ita-report-2567-thahin.review.html"
     assert read_review((out / name).read_text("utf-8"))[0].name.endswith(".pdf")
+
+
+def test_corrections_survive_a_new_run_into_the_same_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert (
+        thaireport("extract", EXAMPLE_EXPORT, "-o", out, "--format", "jsonl,review").returncode == 0
+    )
+    record = jsonl(out / "records.jsonl")[2]
+    fixes = tmp_path / "fixes.json"
+    fixes.write_text(
+        json.dumps([{"record_id": record.record_id, "cell": "period", "text": NEW_PERIOD},
+                    {"record_id": record.record_id, "cell": "outcome"}], ensure_ascii=False),
+        "utf-8",
+    )  # fmt: skip
+    assert thaireport("apply-corrections", fixes, "-o", out).returncode == 0
+    corrected = jsonl(out / "records.jsonl")
+
+    # the same document read again: the person's corrections are applied again
+    assert (
+        thaireport("extract", EXAMPLE_EXPORT, "-o", out, "--format", "jsonl,review").returncode == 0
+    )
+    again = jsonl(out / "records.jsonl")
+    assert again == corrected
+    assert again[2].normalized.period_start == dt.date(2024, 1, 1)
+    assert "cells verified</dt><dd>2<" in (out / "ita-report-2567-thahin.review.html").read_text()
+
+    # a correction made when the cell read otherwise is not applied, and the record says so
+    log = out / "corrections.jsonl"
+    entries = [json.loads(x) for x in log.read_text("utf-8").splitlines()]
+    entries[0]["read"] = "something else"
+    log.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), "utf-8")
+    assert thaireport("extract", EXAMPLE_EXPORT, "-o", out).returncode == 0
+    third = jsonl(out / "records.jsonl")[2]
+    assert third.cells.period == record.cells.period
+    assert set(third.verified) == {"outcome"}
+    assert [w.code for w in third.warnings if w.cell == "period"][-1] == "correction-not-applied"
