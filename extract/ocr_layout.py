@@ -106,6 +106,8 @@ def _read(image: Image.Image, dpi: int, settings: OcrSettings) -> tuple[OcrPage,
         source = erase(source, mask)
     ocr = recognize(Image.fromarray(source), settings, dpi=dpi)
     ocr = _rejoin_detached_marks(ocr, source, settings, dpi)
+    if settings.reread_latin and "+" in settings.languages:
+        ocr = _reread_latin(ocr, source, settings, dpi)
     if settings.reread_digits:
         # Debian's Thai model cannot write ๔ ๖ ๗ ๘ ๙: numbers are read again by ocr.digits.
         ocr = _reread_digits(ocr, source, dpi, [r for r in rules if not r.horizontal])
@@ -144,6 +146,97 @@ def _reread_digits(ocr: OcrPage, source: Gray, dpi: int, walls: Sequence[Rule]) 
             )
         lines.append(OcrLine(tuple(out)))
     return replace(ocr, lines=tuple(lines))
+
+
+_LATIN = re.compile("[A-Za-z]")
+_THAI = re.compile("[\u0e01-\u0e5b]")
+_URLISH = re.compile(r"www|https?|\.(?:go|or|ac|co|in)\.|\.(?:th|com|net|org)\b|@", re.I)
+SURE_LATIN = 85.0  # a Latin reading at or above this mean confidence is left alone ...
+# ... unless it is a short lower-case "word" that Thai letters often come out as ("ms", "dvd")
+SHORT_ENGLISH = frozenset(
+    ("a", "an", "as", "at", "be", "by", "do", "go", "if", "in", "is", "it", "me", "my", "no",
+     "of", "on", "or", "so", "to", "up", "us", "we", "e", "th", "www", "com")
+)  # fmt: skip
+MIN_THAI_WORD_SHARE = 0.5  # of the re-read letters in dictionary words
+
+
+def _suspect_latin(glyphs: Sequence[OcrGlyph]) -> bool:
+    """A phrase the English model read that is probably Thai: unsure, or a short non-word."""
+    text = "".join(g.text for g in glyphs)
+    if not _LATIN.search(text) or _THAI.search(text) or _URLISH.search(text):
+        return False
+    letters = "".join(c for c in text if c.isalpha())
+    confidence = sum(g.confidence for g in glyphs) / len(glyphs)
+    if confidence < SURE_LATIN:
+        return True
+    return len(letters) <= 3 and letters.islower() and letters not in SHORT_ENGLISH
+
+
+def _better_thai(old: Sequence[OcrGlyph], new: Sequence[OcrGlyph]) -> bool:
+    """Take the Thai-only reading when it is Thai, surer, and made of Thai words."""
+    text = "".join(g.text for g in new)
+    if not new or not _THAI.search(text) or _LATIN.search(text):
+        return False
+    old_confidence = sum(g.confidence for g in old) / len(old)
+    new_confidence = sum(g.confidence for g in new) / len(new)
+    if new_confidence <= old_confidence:
+        return False
+    letters = sum(1 for c in text if "\u0e01" <= c <= "\u0e2e")
+    return letters < 3 or thai_word_share(text) >= MIN_THAI_WORD_SHARE
+
+
+def _reread_latin(ocr: OcrPage, image: Gray, settings: OcrSettings, dpi: int) -> OcrPage:
+    """Read again with the Thai model alone the phrases the English model took.
+
+    With `tha+eng`, short Thai words often come out as English letters ("ดังนี้" as "dvd",
+    "ต.ค." as "GA."). The suspects of a page are cut out, stacked into one strip and read
+    in one run of `tha` (one process a page, not one a phrase); each reading goes back to
+    its phrase if it is surer and Thai.
+    """
+    suspects: list[tuple[int, int, list[OcrGlyph]]] = []  # line, first glyph index, glyphs
+    for number, line in enumerate(ocr.lines):
+        index = 0
+        for phrase in _phrases(line.glyphs, (), dpi):
+            if _suspect_latin(phrase):
+                suspects.append((number, index, phrase))
+            index += len(phrase)
+    if not suspects:
+        return ocr
+    heights = [g.height for line in ocr.lines for g in line.glyphs]
+    pad = max(4, int(statistics.median(heights) * 0.6))
+    crops = []
+    for _, _, phrase in suspects:
+        x0 = max(0, min(g.left for g in phrase) - pad)
+        y0 = max(0, min(g.top for g in phrase) - pad)
+        x1 = max(g.right for g in phrase) + pad
+        y1 = max(g.bottom for g in phrase) + pad
+        crops.append((x0, y0, image[y0:y1, x0:x1]))
+    width = max(c.shape[1] for _, _, c in crops) + 2 * pad
+    bands, top = [], pad
+    for _, _, crop in crops:
+        bands.append(top)
+        top += crop.shape[0] + pad
+    strip = Image.new("L", (width, top), 255)
+    for (_, _, crop), band in zip(crops, bands, strict=True):
+        strip.paste(Image.fromarray(crop), (pad, band))
+    thai = recognize(strip, replace(settings, languages="tha", psm=6), dpi=dpi)
+    found: list[list[OcrGlyph]] = [[] for _ in crops]
+    for glyph in (g for line in thai.lines for g in line.glyphs):
+        middle = (glyph.top + glyph.bottom) / 2
+        slot = bisect.bisect(bands, middle) - 1
+        if 0 <= slot < len(crops) and middle <= bands[slot] + crops[slot][2].shape[0]:
+            x0, y0, _ = crops[slot]
+            found[slot].append(
+                replace(glyph, left=glyph.left - pad + x0, top=glyph.top - bands[slot] + y0)
+            )
+    lines = [list(line.glyphs) for line in ocr.lines]
+    # back to front, so that earlier indices in a line stay valid
+    for (number, index, phrase), new in reversed(list(zip(suspects, found, strict=True))):
+        if _better_thai(phrase, new):
+            new = [replace(g, space_before=False) for g in new]
+            new[0] = replace(new[0], space_before=phrase[0].space_before)
+            lines[number][index : index + len(phrase)] = new
+    return replace(ocr, lines=tuple(OcrLine(tuple(glyphs)) for glyphs in lines))
 
 
 def _detached(line: OcrLine, typical_height: float) -> bool:

@@ -121,6 +121,7 @@ class OcrSettings:
     deskew: bool = True
     median: bool = False  # 3×3 median filter against noise
     reread_digits: bool = True  # numbers read again by the digit classifier (ocr/digits.py)
+    reread_latin: bool = True  # phrases the English model took read again with Thai alone
 
 
 @dataclass(frozen=True)

@@ -173,3 +173,33 @@ def test_partly_ruled_scan_frame_and_header_rule_only(small: ReportContent, tmp_
     assert score(expected, got).row_f1 == 1.0
     measure = score([[r[0]] for r in expected], [[r[0]] for r in got])
     assert measure.cell_accuracy >= 0.9
+
+
+def test_thai_read_as_english_is_read_again_with_thai_alone() -> None:
+    """`tha+eng` turns short Thai words into English letters ("ดังนี้" as "fs:", "sig");
+    those phrases are read again with `tha` alone, real English is left as it is."""
+    import re
+    from dataclasses import replace
+
+    from extract.ocr_layout import SHORT_ENGLISH, ocr_page_layout
+    from extract.sources import page_images
+    from ocr.tesseract import OcrSettings
+    from tests.fixtures.content import EXAMPLES
+
+    scan = EXAMPLES / "ita-report-2567-thahin-scan.pdf"
+    image = next(page_images(scan, [3], 300))
+    latin = re.compile("^[^A-Za-z]*([A-Za-z]+)[^A-Za-z]*$")
+
+    def english(flag: bool) -> list[str]:
+        settings = replace(OcrSettings(), reread_latin=flag, jobs=1)
+        words = ocr_page_layout(image, number=3, dpi=200, settings=settings).words
+        return [m.group(1) for w in words if (m := latin.match(w.text))]
+
+    def garbage(words: list[str]) -> list[str]:
+        return [w for w in words if len(w) <= 3 and w.islower() and w not in SHORT_ENGLISH]
+
+    before, after = english(False), english(True)
+    assert len(garbage(before)) >= 2, before
+    assert garbage(after) == []
+    for real in ("Facebook", "Line"):  # printed in English on this page
+        assert real in before and real in after
