@@ -144,6 +144,23 @@ def _header_word_clusters(words: Sequence[Word], em: float) -> list[Box]:
     return clusters
 
 
+def _label_boundaries(words: Sequence[Word], spans: Sequence[tuple[float, float]]) -> list[float]:
+    """Where two column labels run together inside one span taken for a column
+    ("วิธีดำเนินการ ผู้รับผิดชอบ", close together in a scan): between neighbouring words on a
+    line that name different columns."""
+    found = []
+    for x0, x1 in spans:
+        inside = [w for w in words if x0 <= w.box.middle_x <= x1]
+        for a, b in itertools.pairwise(sorted(inside, key=lambda w: w.box.x0)):
+            same_line = a.box.top < b.box.bottom and b.box.top < a.box.bottom
+            if not same_line or b.box.x0 < a.box.x1:
+                continue
+            keys_a, keys_b = header_keys_in(a.text), header_keys_in(b.text)
+            if len(keys_a) == 1 and len(keys_b) == 1 and keys_a != keys_b:
+                found.append((a.box.x1 + b.box.x0) / 2)
+    return found
+
+
 def _is_header_line(line: TextLine) -> bool:
     """A line naming at least four columns, left to right in the canonical order.
 
@@ -352,11 +369,17 @@ def _band_columns(
     clusters = _header_word_clusters(band_words, em)
     if len(clusters) >= MIN_HEADER_KEYS:
         inner = [(a.x1 + b.x0) / 2 for a, b in itertools.pairwise(clusters)]
+        spans = [(c.x0, c.x1) for c in clusters]
+        inner = sorted([*inner, *_label_boundaries(band_words, spans)])
         return Columns((left, *inner, right), ruled=False)
     # OCR boxes of a tight header touch each other: fall back on where body lines start.
     starts = _column_starts([*band_words, *body_words(left, right)], band_words, em)
     padding = starts[0] - left if starts and 0 < starts[0] - left < em else 0.3 * em
-    return Columns((left, *(x - padding for x in starts[1:]), right), ruled=False)
+    bounds = [left, *(x - padding for x in starts[1:]), right]
+    # A column of short cells (the responsible unit) starts too few lines to be seen; its
+    # label beside its neighbour's in the header still tells where it is.
+    extra = _label_boundaries(band_words, list(itertools.pairwise(bounds)))
+    return Columns((left, *sorted([*bounds[1:-1], *extra]), right), ruled=False)
 
 
 def _column_starts(words: Sequence[Word], header_words: Sequence[Word], em: float) -> list[float]:

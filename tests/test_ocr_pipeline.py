@@ -161,9 +161,10 @@ def test_scanned_periods_and_fiscal_year_are_read_with_thai_digits(
 def test_partly_ruled_scan_frame_and_header_rule_only(small: ReportContent, tmp_path: Path) -> None:
     """Rows from where the columns start new cells; columns from the header and the body.
 
-    Measured on this tight portrait layout (a 48-point responsible column): rows 4 of 4,
-    measure column 0.96, all cells 0.66 — OCR boxes of neighbouring narrow columns touch,
-    and some words land one column off. Ruled tables do not have this problem.
+    On this tight portrait layout (a 48-point responsible column) the header labels
+    "วิธีดำเนินการ" and "ผู้รับผิดชอบ" of page 2 come out of OCR as one run, and the
+    responsible column starts too few lines to be found from the body: it was merged into
+    its neighbour (all cells 0.66). Split where two labels meet: 0.96.
     """
     pdf = render_report(small, tmp_path / "unruled.pdf", VARIANTS["unruled"])
     pages = scan_pages(pdf, "clean300")
@@ -172,7 +173,10 @@ def test_partly_ruled_scan_frame_and_header_rule_only(small: ReportContent, tmp_
     expected = expected_rows(small)
     assert score(expected, got).row_f1 == 1.0
     measure = score([[r[0]] for r in expected], [[r[0]] for r in got])
-    assert measure.cell_accuracy >= 0.9
+    assert measure.cell_accuracy >= 0.95
+    assert score(expected, got).cell_accuracy >= 0.93
+    responsible = score([[r[2]] for r in expected], [[r[2]] for r in got])
+    assert responsible.cell_accuracy >= 0.95
 
 
 def test_thai_read_as_english_is_read_again_with_thai_alone() -> None:
