@@ -12,7 +12,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from extract.consistency import (
+    foreign_period_text,
+    period_outside_fiscal_year,
+    unknown_responsible_units,
+)
+from extract.entities import EntityLabel, FoundEntity, read_cell
 from extract.header import COLUMN_KEYS
+from extract.metadata import document_metadata
 from extract.model import Cell, ExtractedReport, Issue, Section, TableRow
 from extract.normalize import (
     find_counts,
@@ -99,6 +106,52 @@ class RecordWarning(_Model):
     cell: str | None = None
 
 
+class Entity(_Model):
+    """Something a cell names: who, where, when, how much, through which channel."""
+
+    label: EntityLabel
+    cell: str = Field(description="column key, or extra:<header as printed>")
+    start: int = Field(description="offset of the first character in the cell's printed text")
+    end: int = Field(description="offset after the last character in the cell's printed text")
+    text: str = Field(description="the cell's printed text from start to end")
+    value: str | int | float | None = Field(
+        description="normalized: ORG and GPE in long form (องค์การบริหารส่วนตำบลท่าหิน),"
+        " DATE as an ISO date or start/end interval, PERCENT and CARDINAL as numbers,"
+        " URL in lower case, CHANNEL and POLICY as a fixed key"
+    )
+    unit: str | None = Field(default=None, description="a CARDINAL's unit, e.g. ราย")
+
+
+class Correction(_Model):
+    """A stretch of a cell that reads as a vocabulary term OCR garbled; the cell is not changed."""
+
+    cell: str
+    start: int
+    end: int
+    original: str = Field(description="the cell's printed text from start to end")
+    corrected: str
+    edits: int = Field(description="Levenshtein distance, spaces inside the stretch ignored")
+
+
+class DocumentMetadata(_Model):
+    """What the whole document is about (the same on each of its records)."""
+
+    organization: str | None = Field(description="canonical long form")
+    organization_printed: str | None
+    organization_type: str | None = Field(description="e.g. องค์การบริหารส่วนตำบล")
+    organization_name: str | None = Field(description="the name without its type, e.g. ท่าหิน")
+    organization_abbreviation: str | None = Field(description="e.g. อบต.ท่าหิน")
+    subdistrict: str | None
+    district: str | None
+    province: str | None
+    fiscal_year: FiscalYear | None
+    report_kind: str | None = Field(description="e.g. ita-measure-results")
+    sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="field -> where it was read: title block, cells, organization name",
+    )
+
+
 class MeasureRecord(_Model):
     """One row of a measure table, as printed and normalized."""
 
@@ -134,6 +187,9 @@ class MeasureRecord(_Model):
     )
     locations: dict[str, list[CellLocation]] = Field(default_factory=dict)
     warnings: list[RecordWarning] = Field(default_factory=list)
+    document: DocumentMetadata | None = None
+    entities: list[Entity] = Field(default_factory=list)
+    corrections: list[Correction] = Field(default_factory=list)
 
 
 def record_id(document_id: str, section: int, row: int) -> str:
@@ -281,7 +337,99 @@ def build_records(
             if extra:
                 record = record.model_copy(update={"warnings": [*record.warnings, *extra]})
             records.append(record)
-    return records
+    return _understood(records, report, fiscal)
+
+
+# --------------------------------------------------------------------------- understanding
+
+
+def _record_cells(record: MeasureRecord) -> dict[str, str]:
+    cells = {key: getattr(record.cells, key) for key in COLUMN_KEYS}
+    cells.update({f"extra:{label}": text for label, text in record.extra_cells.items()})
+    return cells
+
+
+def _entity(cell: str, found: FoundEntity) -> Entity:
+    return Entity(
+        label=found.label, cell=cell, start=found.start, end=found.end, text=found.text,
+        value=found.value, unit=found.unit,
+    )  # fmt: skip
+
+
+def _consistency_warnings(record: MeasureRecord) -> list[RecordWarning]:
+    warnings = []
+    fiscal, normalized = record.fiscal_year, record.normalized
+    if fiscal is not None:
+        message = period_outside_fiscal_year(
+            normalized.period_start, normalized.period_end, fiscal.start, fiscal.end
+        )
+        if message:
+            warnings.append(
+                RecordWarning(code="period-outside-fiscal-year", message=message, cell="period")
+            )
+    foreign = foreign_period_text(record.cells.period, fiscal_year_be=fiscal.be if fiscal else None)
+    if foreign:
+        warnings.append(RecordWarning(code="period-foreign-text", message=foreign, cell="period"))
+    unknown = unknown_responsible_units(record.cells.responsible)
+    if unknown:
+        message = "responsible unit(s) not in the known list: " + ", ".join(unknown)
+        warnings.append(
+            RecordWarning(code="responsible-unknown", message=message, cell="responsible")
+        )
+    return warnings
+
+
+def _understood(
+    records: list[MeasureRecord], report: ExtractedReport, fiscal: FiscalYear | None
+) -> list[MeasureRecord]:
+    """Entities, vocabulary corrections, document metadata and consistency warnings."""
+    fiscal_be = fiscal.be if fiscal else None
+    found: list[list[Entity]] = []
+    corrections: list[list[Correction]] = []
+    cell_entities: list[FoundEntity] = []
+    for record in records:
+        found.append([])
+        corrections.append([])
+        for cell, text in _record_cells(record).items():
+            reading = read_cell(text, fiscal_year_be=fiscal_be)
+            cell_entities.extend(reading.entities)
+            found[-1].extend(_entity(cell, e) for e in reading.entities)
+            corrections[-1].extend(
+                Correction(
+                    cell=cell,
+                    start=c.start,
+                    end=c.end,
+                    original=c.original,
+                    corrected=c.corrected,
+                    edits=c.edits,
+                )
+                for c in reading.corrections
+            )
+    info = document_metadata(report.title, cell_entities)
+    document = DocumentMetadata(
+        organization=info.organization,
+        organization_printed=info.organization_printed,
+        organization_type=info.organization_type,
+        organization_name=info.organization_name,
+        organization_abbreviation=info.organization_abbreviation,
+        subdistrict=info.subdistrict,
+        district=info.district,
+        province=info.province,
+        fiscal_year=fiscal,
+        report_kind=info.report_kind,
+        sources=info.sources,
+    )
+    return [
+        record.model_copy(
+            update={
+                "document": document,
+                "entities": entities,
+                "corrections": fixes,
+                "warnings": [*record.warnings, *_consistency_warnings(record)],
+            }
+        )
+        for record, entities, fixes in zip(records, found, corrections, strict=True)
+    ]
 
 
 def _record(

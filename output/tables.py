@@ -25,7 +25,7 @@ from output.atomic import atomic_path
 # --------------------------------------------------------------------------- Parquet
 
 _NESTED = ("collection", "fiscal_year", "section", "extra_cells", "normalized", "page_sources",
-           "locations", "warnings")  # fmt: skip
+           "locations", "warnings", "document", "entities", "corrections")  # fmt: skip
 PARQUET_SCHEMA = pa.schema(
     [
         ("record_id", pa.string()),
@@ -163,9 +163,12 @@ CREATE TABLE IF NOT EXISTS entities (
     id INTEGER PRIMARY KEY,
     measure_id TEXT NOT NULL REFERENCES measures(id) ON DELETE CASCADE,
     cell TEXT,
-    kind TEXT NOT NULL,
-    text TEXT NOT NULL,
-    value TEXT
+    kind TEXT NOT NULL,               -- ORG, GPE, PERSON, DATE, PERCENT, CARDINAL, URL, ...
+    text TEXT NOT NULL,               -- as printed
+    value TEXT,                       -- normalized (numbers as their decimal text)
+    start INTEGER,                    -- character offsets into the cell's printed text
+    "end" INTEGER,
+    unit TEXT
 );
 CREATE TABLE IF NOT EXISTS warnings (
     id INTEGER PRIMARY KEY,
@@ -222,9 +225,26 @@ def _insert_document(db: sqlite3.Connection, records: list[MeasureRecord]) -> No
                 (record.record_id, key, text, values.model_dump_json() if values else None),
             )
         db.executemany(
+            'INSERT INTO entities (measure_id, cell, kind, text, value, start, "end", unit)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (record.record_id, e.cell, e.label, e.text,
+                 None if e.value is None else str(e.value), e.start, e.end, e.unit)
+                for e in record.entities
+            ],
+        )  # fmt: skip
+        db.executemany(
             "INSERT INTO warnings (measure_id, code, message, cell) VALUES (?, ?, ?, ?)",
             [(record.record_id, w.code, w.message, w.cell) for w in record.warnings],
         )
+
+
+def _add_entity_columns(db: sqlite3.Connection) -> None:
+    """Databases written before entities were filled have no offsets or unit: add them."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(entities)")}
+    for column, kind in (("start", "INTEGER"), ('"end"', "INTEGER"), ("unit", "TEXT")):
+        if column.strip('"') not in have:
+            db.execute(f"ALTER TABLE entities ADD COLUMN {column} {kind}")
 
 
 def write_sqlite(records: Iterable[MeasureRecord], path: Path, *, fresh: bool = False) -> None:
@@ -237,6 +257,7 @@ def write_sqlite(records: Iterable[MeasureRecord], path: Path, *, fresh: bool = 
         db = sqlite3.connect(tmp)
         try:
             db.executescript(SQLITE_SCHEMA)
+            _add_entity_columns(db)
             for _, group in groupby(records, key=lambda r: r.document_id):
                 _insert_document(db, list(group))
             db.commit()
