@@ -359,11 +359,15 @@ def thai_quantities(doc: Doc) -> Doc:
     for count, (start, end) in zip(counts, _offsets(text, (c.text for c in counts)), strict=True):
         values[start, end, "CARDINAL"] = (count.value, count.unit)
     spans = []
-    for start, end, label in values:
+    # Keyed by the span's own offsets: where a normalizer's text ends inside a token, the
+    # span grows to the token's edge and must still find its value.
+    by_span: dict[tuple[int, int, str], tuple[EntityValue, str | None]] = {}
+    for (start, end, label), value_unit in values.items():
         span = doc.char_span(start, end, label=label, alignment_mode="expand")
         if span is not None:
             spans.append(span)
-    doc.user_data[_VALUES] = values
+            by_span[span.start_char, span.end_char, label] = value_unit
+    doc.user_data[_VALUES] = by_span
     doc.ents = filter_spans([*doc.ents, *spans])
     return doc
 

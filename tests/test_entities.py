@@ -141,6 +141,15 @@ def test_a_garbled_position_title_is_no_person() -> None:
     assert persons == ["นายธนิต พ่วงแม่กลอง"]
 
 
+def test_tokens_give_back_the_text_exactly() -> None:
+    """Offsets of spans are offsets into the cell only if the tokens rebuild it unchanged."""
+    tokenizer = thai_pipeline().tokenizer
+    texts = [getattr(r.cells, key) for r in _example_records() for key in ("method", "result")]
+    texts += ["ก\n\n  ข\tค", "(Line, Facebook)", "95.5%", "ต.ท่าหิน", "อบต.ท่าหิน\u200b", ""]
+    for text in texts:
+        assert tokenizer(text).text == text
+
+
 def test_the_pipeline_is_blank_thai_with_a_ruler_and_a_matcher() -> None:
     nlp = thai_pipeline()
     assert nlp.lang == "th"
