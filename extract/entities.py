@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import spacy
 from spacy.language import Language
@@ -32,7 +32,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from extract.normalize import find_counts, find_dates, find_percentages
+from extract.normalize import DateSpan, find_counts, find_dates, find_percentages
 from extract.vocabulary import (
     AREA_TYPES,
     ORGANIZATION_TYPES,
@@ -46,17 +46,7 @@ from extract.vocabulary import (
 EntityLabel = Literal[
     "ORG", "GPE", "PERSON", "DATE", "PERCENT", "CARDINAL", "URL", "CHANNEL", "POLICY"
 ]
-LABELS: tuple[EntityLabel, ...] = (
-    "ORG",
-    "GPE",
-    "PERSON",
-    "DATE",
-    "PERCENT",
-    "CARDINAL",
-    "URL",
-    "CHANNEL",
-    "POLICY",
-)
+LABELS: tuple[EntityLabel, ...] = get_args(EntityLabel)
 
 EntityValue = str | int | float | None
 
@@ -132,99 +122,30 @@ class ThaiCellTokenizer:
 
 # --------------------------------------------------------------------------- patterns
 
+# fmt: off
 # Words that end a name written without a space after its organization or place type
 # ("อบต.ท่าหินได้ดำเนินการ"): particles, verbs and prepositions that follow names.
 NAME_STOP_WORDS: frozenset[str] = frozenset(
-    [
-        "และ",
-        "ได้",
-        "ไม่",
-        "มี",
-        "ของ",
-        "ใน",
-        "ที่",
-        "ซึ่ง",
-        "โดย",
-        "เพื่อ",
-        "จะ",
-        "ให้",
-        "ว่า",
-        "กับ",
-        "จาก",
-        "ถึง",
-        "หรือ",
-        "ก็",
-        "ยัง",
-        "ได้แก่",
-        "ทุก",
-        "เป็น",
-        "คือ",
-        "ณ",
-        "ตาม",
-        "ด้วย",
-        "แต่",
-        "กำหนด",
-        "จัด",
-        "ดำเนินการ",
-        "ประกาศ",
-        "ร่วม",
-        "ทั้ง",
-        "อำเภอ",
-        "จังหวัด",
-        "ตำบล",
-        "หมู่ที่",
-        "หมู่",
-        "เลขที่",
-        "ประจำ",
-    ]
+    (
+        "และ", "ได้", "ไม่", "มี", "ของ", "ใน", "ที่", "ซึ่ง", "โดย", "เพื่อ", "จะ", "ให้", "ว่า",
+        "กับ", "จาก", "ถึง", "หรือ", "ก็", "ยัง", "ได้แก่", "ทุก", "เป็น", "คือ", "ณ", "ตาม",
+        "ด้วย", "แต่", "กำหนด", "จัด", "ดำเนินการ", "ประกาศ", "ร่วม", "ทั้ง", "อำเภอ", "จังหวัด",
+        "ตำบล", "หมู่ที่", "หมู่", "เลขที่", "ประจำ",
+    )
 )
 # Heads that make "นาย"/"นาง" + word a common noun, not a person (นายก, นายอำเภอ, นางฟ้า).
 NOT_A_FIRST_NAME: frozenset[str] = frozenset(
-    [
-        "ก",
-        "กอง",
-        "อำเภอ",
-        "ทะเบียน",
-        "ช่าง",
-        "จ้าง",
-        "หน้า",
-        "ทุน",
-        "ประกัน",
-        "พราน",
-        "ฟ้า",
-        "งาน",
-        "ตรวจ",
-        "สิบ",
-        "ร้อย",
-        "พัน",
-    ]
+    (
+        "ก", "กอง", "อำเภอ", "ทะเบียน", "ช่าง", "จ้าง", "หน้า", "ทุน", "ประกัน", "พราน", "ฟ้า",
+        "งาน", "ตรวจ", "สิบ", "ร้อย", "พัน",
+    )
 )
 PERSON_TITLES: tuple[str, ...] = (
-    "นาย",
-    "นาง",
-    "นางสาว",
-    "น.ส.",
-    "ดร.",
-    "ว่าที่ร้อยตรี",
-    "ว่าที่ร้อยโท",
-    "ว่าที่ร้อยเอก",
-    "ว่าที่ ร.ต.",
-    "ว่าที่ร.ต.",
-    "ร้อยตรี",
-    "ร้อยโท",
-    "ร้อยเอก",
-    "พันตรี",
-    "พันโท",
-    "พันเอก",
-    "จ่าเอก",
-    "สิบเอก",
-    "ร.ต.อ.",
-    "พ.ต.ท.",
-    "พ.ต.อ.",
-    "ด.ต.",
-    "จ.ส.อ.",
-    "พ.จ.อ.",
+    "นาย", "นาง", "นางสาว", "น.ส.", "ดร.", "ว่าที่ร้อยตรี", "ว่าที่ร้อยโท", "ว่าที่ร้อยเอก",
+    "ว่าที่ ร.ต.", "ว่าที่ร.ต.", "ร้อยตรี", "ร้อยโท", "ร้อยเอก", "พันตรี", "พันโท", "พันเอก",
+    "จ่าเอก", "สิบเอก", "ร.ต.อ.", "พ.ต.ท.", "พ.ต.อ.", "ด.ต.", "จ.ส.อ.", "พ.จ.อ.",
 )
+# fmt: on
 CHANNELS: dict[str, tuple[str, ...]] = {
     "website": ("เว็บไซต์", "เว็บไซด์", "เวปไซต์", "เว็ปไซต์", "website", "web site"),
     "line": ("Line", "ไลน์"),
@@ -242,10 +163,21 @@ POLICIES: dict[str, tuple[str, ...]] = {
 
 _THAI_WORD = r"^[\u0e01-\u0e4f]{2,}$"
 _NAME: dict[str, Any] = {"TEXT": {"REGEX": _THAI_WORD}, "ORTH": {"NOT_IN": sorted(NAME_STOP_WORDS)}}
-_PERSON_NAME: dict[str, Any] = {"TEXT": {"REGEX": _THAI_WORD}}
+# A name never holds a title, and a surname starts with no position: "นายธนิตพ่วงแม่กลอง
+# นายก…" (a space lost by OCR) is no person whose surname is นายก….
+_TITLE_WORDS = ("นาย", "นาง", "นางสาว")
+_POSITION_WORDS = (
+    "นายก", "รองนายก", "ปลัด", "รองปลัด", "ผู้อำนวยการ", "หัวหน้า", "ประธาน", "เลขานุการ",
+    "กำนัน", "ผู้ใหญ่บ้าน", "นายอำเภอ", "ผู้ว่าราชการ", "เจ้าหน้าที่",
+)  # fmt: skip
+_PERSON_NAME: dict[str, Any] = {"TEXT": {"REGEX": _THAI_WORD}, "ORTH": {"NOT_IN": _TITLE_WORDS}}
+_SURNAME: dict[str, Any] = {
+    "TEXT": {"REGEX": _THAI_WORD},
+    "ORTH": {"NOT_IN": [*_TITLE_WORDS, *_POSITION_WORDS]},
+}
 _FIRST_NAME: dict[str, Any] = {
     "TEXT": {"REGEX": _THAI_WORD},
-    "ORTH": {"NOT_IN": sorted(NOT_A_FIRST_NAME)},
+    "ORTH": {"NOT_IN": sorted({*NOT_A_FIRST_NAME, *_TITLE_WORDS})},
 }
 _SPACE: dict[str, Any] = {"IS_SPACE": True, "ORTH": {"REGEX": r"^[ \u00a0]$"}}
 
@@ -295,7 +227,7 @@ def _person_patterns(tokenizer: ThaiCellTokenizer) -> list[list[dict[str, Any]]]
         _FIRST_NAME,
         {**_PERSON_NAME, "OP": "*"},
         _SPACE,
-        _PERSON_NAME,
+        _SURNAME,
         {**_PERSON_NAME, "OP": "*"},
     ]
     patterns = []
@@ -308,6 +240,8 @@ def _person_patterns(tokenizer: ThaiCellTokenizer) -> list[list[dict[str, Any]]]
 # --------------------------------------------------------------------------- components
 
 _VALUES = "thaireport_values"  # doc.user_data key: (start, end, label) -> (value, unit)
+_Where = tuple[int, int, str]
+_Valued = tuple[EntityValue, str | None]
 _FISCAL_YEAR = "thaireport_fiscal_year_be"
 
 
@@ -327,6 +261,18 @@ class PersonNames:
         return doc
 
 
+@Language.component("thai_not_places")
+def thai_not_places(doc: Doc) -> Doc:
+    """ "ส่วนตำบล" is a level of government (พนักงานส่วนตำบล, บริหารส่วนตำบล…), not a place:
+    a "ตำบล" right after "ส่วน" starts no subdistrict."""
+    doc.ents = [
+        ent
+        for ent in doc.ents
+        if not (ent.label_ == "GPE" and ent.start > 0 and doc[ent.start - 1].text == "ส่วน")
+    ]
+    return doc
+
+
 def _offsets(text: str, printed: Iterable[str]) -> Iterator[tuple[int, int]]:
     """Where the normalizers' verbatim substrings stand, in the order they were found."""
     position = 0
@@ -338,35 +284,42 @@ def _offsets(text: str, printed: Iterable[str]) -> Iterator[tuple[int, int]]:
         yield start, position
 
 
+def _date_value(date: DateSpan) -> str:
+    """An ISO date, or an ISO interval "start/end" for anything longer than a day."""
+    iso = date.start.isoformat()
+    return iso if date.start == date.end else f"{iso}/{date.end.isoformat()}"
+
+
+def _quantities(text: str, fiscal_year_be: int | None) -> dict[_Where, _Valued]:
+    """(start, end, label) -> (value, unit) of what the normalizers find in `text`."""
+    found: dict[_Where, _Valued] = {}
+
+    def place(label: str, items: list[tuple[str, EntityValue, str | None]]) -> None:
+        offsets = _offsets(text, (printed for printed, _, _ in items))
+        for (_, value, unit), (start, end) in zip(items, offsets, strict=True):
+            found[start, end, label] = (value, unit)
+
+    dates = find_dates(text, fiscal_year_be=fiscal_year_be).dates
+    place("DATE", [(d.text, _date_value(d), None) for d in dates])
+    place("PERCENT", [(p.text, p.value, None) for p in find_percentages(text)])
+    place("CARDINAL", [(c.text, c.value, c.unit) for c in find_counts(text)])
+    return found
+
+
 @Language.component("thai_quantities")
 def thai_quantities(doc: Doc) -> Doc:
     """Dates, percentages and counts as the project's normalizers read them."""
-    text = doc.text
-    values: dict[tuple[int, int, str], tuple[EntityValue, str | None]] = {}
-    scan = find_dates(text, fiscal_year_be=doc.user_data.get(_FISCAL_YEAR))
-    for date, (start, end) in zip(
-        scan.dates, _offsets(text, (d.text for d in scan.dates)), strict=True
-    ):
-        iso = date.start.isoformat()
-        value = iso if date.start == date.end else f"{iso}/{date.end.isoformat()}"
-        values[start, end, "DATE"] = (value, None)
-    percentages = find_percentages(text)
-    for pct, (start, end) in zip(
-        percentages, _offsets(text, (p.text for p in percentages)), strict=True
-    ):
-        values[start, end, "PERCENT"] = (pct.value, None)
-    counts = find_counts(text)
-    for count, (start, end) in zip(counts, _offsets(text, (c.text for c in counts)), strict=True):
-        values[start, end, "CARDINAL"] = (count.value, count.unit)
     spans = []
     # Keyed by the span's own offsets: where a normalizer's text ends inside a token, the
     # span grows to the token's edge and must still find its value.
-    by_span: dict[tuple[int, int, str], tuple[EntityValue, str | None]] = {}
-    for (start, end, label), value_unit in values.items():
+    by_span: dict[_Where, _Valued] = {}
+    for (start, end, label), valued in _quantities(
+        doc.text, doc.user_data.get(_FISCAL_YEAR)
+    ).items():
         span = doc.char_span(start, end, label=label, alignment_mode="expand")
         if span is not None:
             spans.append(span)
-            by_span[span.start_char, span.end_char, label] = value_unit
+            by_span[span.start_char, span.end_char, label] = valued
     doc.user_data[_VALUES] = by_span
     doc.ents = filter_spans([*doc.ents, *spans])
     return doc
@@ -380,6 +333,7 @@ def thai_pipeline() -> Language:
     nlp.tokenizer = tokenizer
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns(_ruler_patterns(tokenizer))  # type: ignore[attr-defined]
+    nlp.add_pipe("thai_not_places")
     nlp.add_pipe("thai_person_names")
     nlp.add_pipe("thai_quantities")
     return nlp
@@ -406,9 +360,7 @@ def canonical_name(text: str, types: dict[str, tuple[str, ...]]) -> str:
     return parts[0] + parts[2] if parts else _SPACES.sub("", text)
 
 
-def _value(
-    span: Span, values: dict[tuple[int, int, str], tuple[EntityValue, str | None]]
-) -> tuple[EntityValue, str | None]:
+def _value(span: Span, values: dict[_Where, _Valued]) -> _Valued:
     label = span.label_
     if (span.start_char, span.end_char, label) in values:
         return values[span.start_char, span.end_char, label]

@@ -153,7 +153,12 @@ def test_tokens_give_back_the_text_exactly() -> None:
 def test_the_pipeline_is_blank_thai_with_a_ruler_and_a_matcher() -> None:
     nlp = thai_pipeline()
     assert nlp.lang == "th"
-    assert nlp.pipe_names == ["entity_ruler", "thai_person_names", "thai_quantities"]
+    assert nlp.pipe_names == [
+        "entity_ruler",
+        "thai_not_places",
+        "thai_person_names",
+        "thai_quantities",
+    ]
     assert thai_pipeline() is nlp  # built once per process
     assert len(nlp.get_pipe("entity_ruler")) > 50  # type: ignore[arg-type]
 
@@ -187,6 +192,9 @@ def test_the_pipeline_builds_and_runs_without_a_network() -> None:
         ("ณ ต.ท่าหิน อ.เสวี จ.ชุมพร", "GPE", "ต.ท่าหิน|อ.เสวี|จ.ชุมพร"),
         ("๑ ต.ค. ๒๕๖๖", "GPE", ""),  # a month abbreviation is no subdistrict
         ("พนักงานส่วนตำบลและพนักงานจ้าง", "GPE", ""),
+        ("พนักงานส่วนตำบลแสะพนักงานจ้าง", "GPE", ""),  # OCR's แสะ for และ
+        ("นายธนิตพ่วงแม่กลอง นายกองค์การ", "PERSON", ""),  # no surname: no person
+        ("นายธนิต พ่วงแม่กลอง นางสาวมณี ศรีสุข", "PERSON", "นายธนิต พ่วงแม่กลอง|นางสาวมณี ศรีสุข"),
         ("นายอำเภอเสวีเป็นประธาน", "PERSON", ""),
     ],
 )
