@@ -12,7 +12,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from extract.consistency import (
+    foreign_period_text,
+    period_outside_fiscal_year,
+    unknown_responsible_units,
+)
+from extract.entities import EntityLabel, FoundEntity, read_cell
 from extract.header import COLUMN_KEYS
+from extract.metadata import document_metadata
 from extract.model import Cell, ExtractedReport, Issue, Section, TableRow
 from extract.normalize import (
     find_counts,
@@ -107,6 +114,52 @@ class Verification(_Model):
     at: dt.datetime
 
 
+class Entity(_Model):
+    """Something a cell names: who, where, when, how much, through which channel."""
+
+    label: EntityLabel
+    cell: str = Field(description="column key, or extra:<header as printed>")
+    start: int = Field(description="offset of the first character in the cell's printed text")
+    end: int = Field(description="offset after the last character in the cell's printed text")
+    text: str = Field(description="the cell's printed text from start to end")
+    value: str | int | float | None = Field(
+        description="normalized: ORG and GPE in long form (องค์การบริหารส่วนตำบลท่าหิน),"
+        " DATE as an ISO date or start/end interval, PERCENT and CARDINAL as numbers,"
+        " URL in lower case, CHANNEL and POLICY as a fixed key"
+    )
+    unit: str | None = Field(default=None, description="a CARDINAL's unit, e.g. ราย")
+
+
+class Suggestion(_Model):
+    """A stretch of a cell that reads as a vocabulary term OCR garbled; the cell is not changed."""
+
+    cell: str
+    start: int
+    end: int
+    original: str = Field(description="the cell's printed text from start to end")
+    corrected: str
+    edits: int = Field(description="Levenshtein distance, spaces inside the stretch ignored")
+
+
+class DocumentMetadata(_Model):
+    """What the whole document is about (the same on each of its records)."""
+
+    organization: str | None = Field(description="canonical long form")
+    organization_printed: str | None
+    organization_type: str | None = Field(description="e.g. องค์การบริหารส่วนตำบล")
+    organization_name: str | None = Field(description="the name without its type, e.g. ท่าหิน")
+    organization_abbreviation: str | None = Field(description="e.g. อบต.ท่าหิน")
+    subdistrict: str | None
+    district: str | None
+    province: str | None
+    fiscal_year: FiscalYear | None
+    report_kind: str | None = Field(description="e.g. ita-measure-results")
+    sources: dict[str, str] = Field(
+        default_factory=dict,
+        description="field -> where it was read: title block, cells, organization name",
+    )
+
+
 class MeasureRecord(_Model):
     """One row of a measure table, as printed and normalized."""
 
@@ -146,6 +199,12 @@ class MeasureRecord(_Model):
     verified: dict[str, Verification] = Field(
         default_factory=dict,
         description="cells checked by a person (thaireport apply-corrections), by column key",
+    )
+    document: DocumentMetadata | None = None
+    entities: list[Entity] = Field(default_factory=list)
+    suggestions: list[Suggestion] = Field(
+        default_factory=list,
+        description="stretches that read as a domain term OCR garbled; the cell is not changed",
     )
 
 
@@ -299,9 +358,10 @@ def apply_corrections(
 ) -> MeasureRecord:
     """The record with these cells set to a person's text and marked verified.
 
-    The normalizers run again on the new text; the warnings about those cells are replaced
-    by what the normalizers now say (a person has checked the text, so "low confidence" no
-    longer applies), the rest are kept. A cell verified before keeps what was first read.
+    The normalizers, entity reading and consistency checks run again on the new text; the
+    warnings about those cells are replaced by what they now say (a person has checked the
+    text, so "low confidence" no longer applies), the rest are kept. A cell verified before
+    keeps what was first read.
     """
     unknown = set(texts) - set(COLUMN_KEYS)
     if unknown:
@@ -315,15 +375,28 @@ def apply_corrections(
         verified[key] = Verification(read=read, source=source, at=at)
     warnings = [w for w in record.warnings if w.cell not in texts]
     warnings.extend(w for w in fresh if w.cell in texts)
-    return record.model_copy(
+    entities = [e for e in record.entities if e.cell not in texts]
+    fixes = [c for c in record.suggestions if c.cell not in texts]
+    for key, text in texts.items():
+        found, suggested, _ = _read_cell(key, text, fiscal_be)
+        entities.extend(found)
+        fixes.extend(suggested)
+    order = {key: i for i, key in enumerate(COLUMN_KEYS)}
+    entities.sort(key=lambda e: (order.get(e.cell, len(order)), e.start))
+    fixes.sort(key=lambda c: (order.get(c.cell, len(order)), c.start))
+    revised = record.model_copy(
         update={
             "schema_version": SCHEMA_VERSION,
             "cells": Cells(**cells),
             "normalized": normalized,
-            "warnings": warnings,
+            "entities": entities,
+            "suggestions": fixes,
             "verified": verified,
         }
     )
+    # what the consistency checks now say of the corrected cells
+    checks = [w for w in _consistency_warnings(revised) if w.cell in texts]
+    return revised.model_copy(update={"warnings": [*warnings, *checks]})
 
 
 def build_records(
@@ -365,7 +438,104 @@ def build_records(
             if extra:
                 record = record.model_copy(update={"warnings": [*record.warnings, *extra]})
             records.append(record)
-    return records
+    return _understood(records, report, fiscal)
+
+
+# --------------------------------------------------------------------------- understanding
+
+
+def _record_cells(record: MeasureRecord) -> dict[str, str]:
+    cells = {key: getattr(record.cells, key) for key in COLUMN_KEYS}
+    cells.update({f"extra:{label}": text for label, text in record.extra_cells.items()})
+    return cells
+
+
+def _entity(cell: str, found: FoundEntity) -> Entity:
+    return Entity(
+        label=found.label, cell=cell, start=found.start, end=found.end, text=found.text,
+        value=found.value, unit=found.unit,
+    )  # fmt: skip
+
+
+def _read_cell(
+    cell: str, text: str, fiscal_be: int | None
+) -> tuple[list[Entity], list[Suggestion], list[FoundEntity]]:
+    """A cell's entities and vocabulary suggestions (and the entities as found)."""
+    reading = read_cell(text, fiscal_year_be=fiscal_be)
+    fixes = [
+        Suggestion(
+            cell=cell, start=c.start, end=c.end, original=c.original, corrected=c.corrected,
+            edits=c.edits,
+        )
+        for c in reading.corrections
+    ]  # fmt: skip
+    return [_entity(cell, e) for e in reading.entities], fixes, list(reading.entities)
+
+
+def _consistency_warnings(record: MeasureRecord) -> list[RecordWarning]:
+    warnings = []
+    fiscal, normalized = record.fiscal_year, record.normalized
+    if fiscal is not None:
+        message = period_outside_fiscal_year(
+            normalized.period_start, normalized.period_end, fiscal.start, fiscal.end
+        )
+        if message:
+            warnings.append(
+                RecordWarning(code="period-outside-fiscal-year", message=message, cell="period")
+            )
+    foreign = foreign_period_text(record.cells.period, fiscal_year_be=fiscal.be if fiscal else None)
+    if foreign:
+        warnings.append(RecordWarning(code="period-foreign-text", message=foreign, cell="period"))
+    unknown = unknown_responsible_units(record.cells.responsible)
+    if unknown:
+        message = "responsible unit(s) not in the known list: " + ", ".join(unknown)
+        warnings.append(
+            RecordWarning(code="responsible-unknown", message=message, cell="responsible")
+        )
+    return warnings
+
+
+def _understood(
+    records: list[MeasureRecord], report: ExtractedReport, fiscal: FiscalYear | None
+) -> list[MeasureRecord]:
+    """Entities, vocabulary suggestions, document metadata and consistency warnings."""
+    fiscal_be = fiscal.be if fiscal else None
+    found: list[list[Entity]] = []
+    suggestions: list[list[Suggestion]] = []
+    cell_entities: list[FoundEntity] = []
+    for record in records:
+        found.append([])
+        suggestions.append([])
+        for cell, text in _record_cells(record).items():
+            entities, fixes, raw = _read_cell(cell, text, fiscal_be)
+            cell_entities.extend(raw)
+            found[-1].extend(entities)
+            suggestions[-1].extend(fixes)
+    info = document_metadata(report.title, cell_entities)
+    document = DocumentMetadata(
+        organization=info.organization,
+        organization_printed=info.organization_printed,
+        organization_type=info.organization_type,
+        organization_name=info.organization_name,
+        organization_abbreviation=info.organization_abbreviation,
+        subdistrict=info.subdistrict,
+        district=info.district,
+        province=info.province,
+        fiscal_year=fiscal,
+        report_kind=info.report_kind,
+        sources=info.sources,
+    )
+    return [
+        record.model_copy(
+            update={
+                "document": document,
+                "entities": entities,
+                "suggestions": fixes,
+                "warnings": [*record.warnings, *_consistency_warnings(record)],
+            }
+        )
+        for record, entities, fixes in zip(records, found, suggestions, strict=True)
+    ]
 
 
 def _record(

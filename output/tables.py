@@ -25,7 +25,7 @@ from output.atomic import atomic_path
 # --------------------------------------------------------------------------- Parquet
 
 _NESTED = ("collection", "fiscal_year", "section", "extra_cells", "normalized", "page_sources",
-           "locations", "warnings", "verified")  # fmt: skip
+           "locations", "warnings", "verified", "document", "entities", "suggestions")  # fmt: skip
 PARQUET_SCHEMA = pa.schema(
     [
         ("record_id", pa.string()),
@@ -165,9 +165,12 @@ CREATE TABLE IF NOT EXISTS entities (
     id INTEGER PRIMARY KEY,
     measure_id TEXT NOT NULL REFERENCES measures(id) ON DELETE CASCADE,
     cell TEXT,
-    kind TEXT NOT NULL,
-    text TEXT NOT NULL,
-    value TEXT
+    kind TEXT NOT NULL,               -- ORG, GPE, PERSON, DATE, PERCENT, CARDINAL, URL, ...
+    text TEXT NOT NULL,               -- as printed
+    value TEXT,                       -- normalized (numbers as their decimal text)
+    start INTEGER,                    -- character offsets into the cell's printed text
+    "end" INTEGER,
+    unit TEXT
 );
 CREATE TABLE IF NOT EXISTS warnings (
     id INTEGER PRIMARY KEY,
@@ -221,7 +224,8 @@ def _insert_document(db: sqlite3.Connection, records: list[MeasureRecord]) -> No
             values = normalized.cells.get(key)
             check = record.verified.get(key)
             db.execute(
-                "INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO cells (measure_id, key, text, normalized_json, verified_at,"
+                " read_text) VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     record.record_id, key, text, values.model_dump_json() if values else None,
                     check.at.isoformat() if check else None,
@@ -229,9 +233,34 @@ def _insert_document(db: sqlite3.Connection, records: list[MeasureRecord]) -> No
                 ),
             )  # fmt: skip
         db.executemany(
+            'INSERT INTO entities (measure_id, cell, kind, text, value, start, "end", unit)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (record.record_id, e.cell, e.label, e.text,
+                 None if e.value is None else str(e.value), e.start, e.end, e.unit)
+                for e in record.entities
+            ],
+        )  # fmt: skip
+        db.executemany(
             "INSERT INTO warnings (measure_id, code, message, cell) VALUES (?, ?, ?, ?)",
             [(record.record_id, w.code, w.message, w.cell) for w in record.warnings],
         )
+
+
+# Columns added since the first version of the database: an older file gets them.
+_ADDED_COLUMNS = {
+    "entities": (("start", "INTEGER"), ('"end"', "INTEGER"), ("unit", "TEXT")),
+    "cells": (("verified_at", "TEXT"), ("read_text", "TEXT")),
+}
+
+
+def _add_columns(db: sqlite3.Connection) -> None:
+    """Databases written by earlier versions lack some columns: add them."""
+    for table, columns in _ADDED_COLUMNS.items():
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for column, kind in columns:
+            if column.strip('"') not in have:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
 
 def write_sqlite(records: Iterable[MeasureRecord], path: Path, *, fresh: bool = False) -> None:
@@ -244,6 +273,7 @@ def write_sqlite(records: Iterable[MeasureRecord], path: Path, *, fresh: bool = 
         db = sqlite3.connect(tmp)
         try:
             db.executescript(SQLITE_SCHEMA)
+            _add_columns(db)
             for _, group in groupby(records, key=lambda r: r.document_id):
                 _insert_document(db, list(group))
             db.commit()

@@ -50,6 +50,9 @@ CSV_COLUMNS: tuple[str, ...] = (
     "extra_cells",
     "normalized.cells",
     "warnings",
+    "document",
+    "entities",
+    "suggestions",
     "verified",
 )
 
@@ -80,6 +83,9 @@ def _csv_row(record: MeasureRecord) -> dict[str, Any]:
         "extra_cells": json.dumps(data["extra_cells"], ensure_ascii=False),
         "normalized.cells": json.dumps(data["normalized"]["cells"], ensure_ascii=False),
         "warnings": json.dumps(data["warnings"], ensure_ascii=False),
+        "document": json.dumps(data["document"], ensure_ascii=False),
+        "entities": json.dumps(data["entities"], ensure_ascii=False),
+        "suggestions": json.dumps(data["suggestions"], ensure_ascii=False),
         "verified": ",".join(data["verified"]),
     }
     for key in COLUMN_KEYS:

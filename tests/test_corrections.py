@@ -72,6 +72,10 @@ def test_an_edited_csv_corrects_every_output(tmp_path: Path) -> None:
     assert corrected.normalized.period_start == dt.date(2024, 1, 1)  # the normalizer ran again
     assert corrected.normalized.period_end == dt.date(2024, 3, 31)
     assert corrected.verified["period"].read == target.cells.period
+    # the period's entities are those of the new text, offsets into it
+    dates = [e for e in corrected.entities if e.cell == "period" and e.label == "DATE"]
+    assert [str(e.value)[:10] for e in dates] == ["2024-01-01", "2024-03-31"]
+    assert all(NEW_PERIOD[e.start : e.end] == e.text for e in dates)
     assert corrected.verified["period"].source == "records.csv"
     assert set(after[0].verified) == {"responsible", "measure"}
     assert after[0].cells == confirmed.cells

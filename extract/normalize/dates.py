@@ -115,6 +115,9 @@ _MONTHS: tuple[tuple[int, tuple[str, ...], tuple[str, str]], ...] = (
     (12, ("ธันวาคม",), ("ธ", "ค")),
 )
 
+# The correct full month names, in calendar order (the vocabulary corrector's targets).
+MONTH_NAMES: tuple[str, ...] = tuple(names[0] for _, names, _ in _MONTHS)
+
 _ABBREVIATION_KEYS = frozenset("".join(abbr) for _, _, abbr in _MONTHS)
 # Looked up with dots and spaces removed, so every OCR variant of an abbreviation agrees.
 _MONTH_BY_KEY: dict[str, int] = {
