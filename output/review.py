@@ -26,6 +26,7 @@ from extract.header import COLUMN_KEYS, HEADER_VARIANTS
 from extract.records import CellValues, MeasureRecord
 from extract.sources import PageView
 
+_SHOWN_AS_VALUES = frozenset({"DATE", "PERCENT", "CARDINAL"})
 HIGH_CONFIDENCE = 85.0  # at or above: green; between the threshold and this: amber
 MAX_IMAGE_WIDTH = 1400  # pixels: enough to read a cell, small enough to mail
 JPEG_QUALITY = 70
@@ -114,6 +115,14 @@ def _cell_html(record: MeasureRecord, key: str, low_below: float) -> str:
             f"period <b>{record.normalized.period_start.isoformat()} – "
             f"{record.normalized.period_end.isoformat()}</b>",
         )
+    # who, where and through what; dates and quantities are among the notes already
+    for entity in record.entities:
+        if entity.cell == key and entity.label not in _SHOWN_AS_VALUES:
+            value = "" if entity.value in (None, entity.text) else f" → {_esc(entity.value)}"
+            notes.append(
+                f'<span class="ent" data-label="{entity.label}">{entity.label}</span>'
+                f" {_esc(entity.text)}{value}"
+            )
     parts = [f'<div class="printed">{_esc(text) or "<i>(empty)</i>"}</div>']
     if notes:
         parts.append('<ul class="norm">' + "".join(f"<li>{n}</li>" for n in notes) + "</ul>")
@@ -348,6 +357,8 @@ tr.section th{background:#dde6f0;text-align:left}
 .printed{white-space:pre-wrap}
 ul.norm,ul.cell-warnings{margin:.2em 0 0;padding-left:1em;font-size:.9em}
 ul.norm{color:#135}
+.ent{font-size:.75em;font-family:monospace;background:#eef;border:1px solid #99b;
+ padding:0 .2em;border-radius:3px}
 ul.cell-warnings{color:#8a1c00}
 .was{font-size:.85em;color:#555;text-decoration:line-through}
 .cell.conf-high{background:#e3f4e1}.cell.conf-mid{background:#fff2c6}
