@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from extract.entities import FoundEntity, canonical_name, find_entities, split_typed_name
 from extract.model import TitleBlock
@@ -27,6 +28,8 @@ REPORT_KINDS: tuple[tuple[str, str], ...] = (
     ("anti-corruption-plan", "แผนปฏิบัติการป้องกันการทุจริต"),
 )
 MIN_KIND_SCORE = 90.0
+MIN_CELL_MENTIONS = 3  # of one organization in the cells, to outvote the title block ...
+MAX_TITLE_SLIPS = 0.5  # ... when the names differ by at most this share of their letters
 # Organizations named after their subdistrict: the subdistrict follows from the name.
 _NAMED_AFTER_SUBDISTRICT = ("องค์การบริหารส่วนตำบล", "เทศบาลตำบล")
 _SPACES = re.compile(r"\s+")
@@ -56,16 +59,37 @@ def report_kind(title: str | None) -> str | None:
     return None
 
 
+def _slips(a: str, b: str) -> float:
+    """How far apart two organization names are, as a share of their letters; 1.0 when
+    their types differ (an อบต. is not a เทศบาล whatever the names)."""
+    parts_a = split_typed_name(a, ORGANIZATION_TYPES)
+    parts_b = split_typed_name(b, ORGANIZATION_TYPES)
+    if not parts_a or not parts_b or parts_a[0] != parts_b[0]:
+        return 1.0
+    return float(Levenshtein.normalized_distance(parts_a[2], parts_b[2]))
+
+
 def _organization(title: TitleBlock, cells: list[FoundEntity]) -> tuple[str | None, str]:
-    if title.organization:
-        return title.organization, "title block"
     typed = [
         e.text for e in cells if e.label == "ORG" and split_typed_name(e.text, ORGANIZATION_TYPES)
     ]
-    if typed:
-        return Counter(canonical_name(t, ORGANIZATION_TYPES) for t in typed).most_common(1)[0][
-            0
-        ], "cells"
+    named = Counter(canonical_name(t, ORGANIZATION_TYPES) for t in typed).most_common(1)
+    if title.organization:
+        printed = canonical_name(title.organization, ORGANIZATION_TYPES)
+        # A scanned title (big bold type) is read worse than the body text: a name the
+        # cells give again and again, a letter or two from the title's, is the title's
+        # name misread.
+        if (
+            named
+            and named[0][1] >= MIN_CELL_MENTIONS
+            and named[0][0] != printed
+            and _slips(named[0][0], printed) <= MAX_TITLE_SLIPS
+        ):
+            mentions = f"{named[0][1]} mentions; the title block reads {title.organization}"
+            return named[0][0], f"cells ({mentions})"
+        return title.organization, "title block"
+    if named:
+        return named[0][0], "cells"
     return None, ""
 
 
@@ -87,7 +111,7 @@ def document_metadata(title: TitleBlock, cell_entities: Iterable[FoundEntity] = 
     printed, source = _organization(title, cells)
     parts = split_typed_name(printed, ORGANIZATION_TYPES) if printed else None
     if printed:
-        values["organization_printed"] = printed
+        values["organization_printed"] = title.organization or printed
         values["organization"] = canonical_name(printed, ORGANIZATION_TYPES)
         sources["organization"] = source
     if parts:

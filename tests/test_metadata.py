@@ -54,3 +54,32 @@ def test_without_a_title_the_cells_name_the_organization() -> None:
 def test_report_kinds() -> None:
     assert report_kind("แผนปฏิบัติการป้องกันการทุจริต ประจำปี ๒๕๖๗") == "anti-corruption-plan"
     assert report_kind("ประกาศ เรื่อง การรับสมัครงาน") is None
+
+
+def _title(organization: str) -> TitleBlock:
+    return TitleBlock(
+        report_title=None, fiscal_year_text=None, fiscal_year_be=None,
+        organization=organization, lines=(organization,),
+    )  # fmt: skip
+
+
+def test_a_title_misread_by_ocr_is_outvoted_by_the_cells_and_said_so() -> None:
+    """The bundled office scan reads the bold title as "...ตำบลทำหืน"; its cells say อบต.ท่าหิน."""
+    cells = find_entities("อบต.ท่าหิน ได้จัดทำ อบต.ท่าหิน ประชุม องค์การบริหารส่วนตำบลท่าหิน")
+    info = document_metadata(_title("องค์การบริหารส่วนตำบลทำหืน"), cells)
+    assert info.organization == "องค์การบริหารส่วนตำบลท่าหิน"
+    assert info.organization_abbreviation == "อบต.ท่าหิน"
+    assert info.organization_printed == "องค์การบริหารส่วนตำบลทำหืน"  # as printed, kept
+    assert "the title block reads องค์การบริหารส่วนตำบลทำหืน" in info.sources["organization"]
+
+
+def test_another_organization_in_the_cells_does_not_replace_the_titles() -> None:
+    cells = find_entities("อบต.นาโพธิ์ อบต.นาโพธิ์ อบต.นาโพธิ์ อบต.นาโพธิ์")
+    info = document_metadata(_title("องค์การบริหารส่วนตำบลท่าหิน"), cells)
+    assert info.organization == "องค์การบริหารส่วนตำบลท่าหิน"
+    assert info.sources["organization"] == "title block"
+    # two mentions are not enough to outvote the title
+    few = find_entities("อบต.ท่าหิน อบต.ท่าหิน")
+    assert document_metadata(_title("องค์การบริหารส่วนตำบลทำหืน"), few).organization == (
+        "องค์การบริหารส่วนตำบลทำหืน"
+    )
