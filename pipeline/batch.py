@@ -30,7 +30,7 @@ from extract.records import MeasureRecord
 from ocr.tesseract import OcrSettings
 from output.atomic import atomic_write
 from output.writers import FORMATS, write_jsonl, write_record_stream
-from pipeline.config import DEFAULT_FORMATS, Settings
+from pipeline.config import DEFAULT_FORMATS, DEFAULT_MAX_PAGES, Settings
 from pipeline.document import Status, sha256_of
 from pipeline.errors import BatchStateError, ExitCode
 from pipeline.runners import DaskRunner, DocumentReading, DocumentTask, LocalRunner
@@ -55,6 +55,7 @@ class BatchOptions:
     scheduler: str | None = None  # a Dask scheduler's address, e.g. tcp://10.0.0.5:8786
     ocr: OcrSettings = field(default_factory=OcrSettings)
     excel: bool = False  # a BOM before the CSV
+    max_pages: int | None = DEFAULT_MAX_PAGES  # pages of one input
 
 
 @dataclass(frozen=True)
@@ -294,7 +295,7 @@ def _read(
 ) -> Iterator[DocumentReading]:
     if not tasks:
         return
-    settings = Settings(formats=options.formats, ocr=options.ocr)
+    settings = Settings(formats=options.formats, ocr=options.ocr, max_pages=options.max_pages)
     if options.scheduler is None:
         runner: LocalRunner | DaskRunner = LocalRunner(
             jobs=options.jobs, settings=settings, timeout=options.timeout

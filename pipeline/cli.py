@@ -14,10 +14,11 @@ from extract.records import MeasureRecord, record_json_schema
 from extract.sources import page_images
 from ocr.tesseract import OcrSettings
 from output.archival import ARCHIVAL_FORMATS, write_archival
+from output.atomic import inside, safe_name
 from output.searchable import write_searchable_pdf
 from output.writers import FORMATS, parse_formats, record_json, write_records
 from pipeline.batch import DEFAULT_TIMEOUT, BatchOptions, run_batch
-from pipeline.config import Settings
+from pipeline.config import DEFAULT_MAX_PAGES, Settings
 from pipeline.document import DocumentResult, Status, process_document
 from pipeline.errors import ExitCode, ThaiReportError
 from pipeline.progress import BatchProgress, summary_lines
@@ -59,6 +60,13 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
         default=OcrSettings.dpi,
         metavar="N",
         help=f"resolution for rendering PDF pages that need OCR (default: {OcrSettings.dpi})",
+    )
+    parser.add_argument(
+        "--max-pages",
+        type=_positive,
+        default=DEFAULT_MAX_PAGES,
+        metavar="N",
+        help=f"refuse an input of more pages (default: {DEFAULT_MAX_PAGES})",
     )
 
 
@@ -153,6 +161,7 @@ def run_batch_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
         scheduler=args.scheduler,
         ocr=OcrSettings(dpi=args.dpi),
         excel=args.excel,
+        max_pages=args.max_pages,
     )
     with BatchProgress() as progress:
         summary = run_batch(options, command=["batch", *argv], observer=progress)
@@ -172,8 +181,31 @@ def _report(result: DocumentResult) -> None:
     )
 
 
+def _write_archival(result: DocumentResult, settings: Settings, out: Path, names: set[str]) -> None:
+    """DIR/<name>/page-NNN.* and DIR/<name>.searchable.pdf, <name> made from the input's
+    name: safe, inside DIR, and not one an earlier input of this run took."""
+    path = result.path
+    name = safe_name(path.stem)
+    base, n = name, 1
+    while name in names:
+        n += 1
+        name = f"{base}-{n}"
+    names.add(name)
+    folder = inside(out, out / name)
+    archived = write_archival(result.ocr_pages, folder, settings.formats, source=path.name)
+    if archived:
+        print(f"wrote {len(archived)} archival page files to {folder}", file=sys.stderr)
+    if "pdf" in settings.formats:
+        numbers = [p.number for p in result.ocr_pages]
+        images = page_images(path, numbers, settings.ocr.dpi)
+        target = inside(out, out / f"{name}.searchable.pdf")
+        write_searchable_pdf(result.ocr_pages, images, target)
+        print(f"wrote {target}", file=sys.stderr)
+
+
 def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
     records: list[MeasureRecord] = []
+    names: set[str] = set()  # archival output names taken in this run
     failed = 0
     for path in inputs:
         result = process_document(path, settings)
@@ -186,16 +218,11 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
                 sys.stdout.write(record_json(record) + "\n")
             sys.stdout.flush()
         elif result.ocr_pages and set(settings.formats) & set(ARCHIVAL_FORMATS):
-            folder = settings.out / path.stem
-            archived = write_archival(result.ocr_pages, folder, settings.formats, source=path.name)
-            if archived:
-                print(f"wrote {len(archived)} archival page files to {folder}", file=sys.stderr)
-            if "pdf" in settings.formats:
-                numbers = [p.number for p in result.ocr_pages]
-                images = page_images(path, numbers, settings.ocr.dpi)
-                target = settings.out / f"{path.stem}.searchable.pdf"
-                write_searchable_pdf(result.ocr_pages, images, target)
-                print(f"wrote {target}", file=sys.stderr)
+            try:
+                _write_archival(result, settings, settings.out, names)
+            except ThaiReportError as exc:
+                print(f"thaireport: error: {exc}", file=sys.stderr)
+                failed += 1
         records.extend(result.records)
     if settings.out is not None:
         try:
@@ -228,7 +255,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ocr = OcrSettings(dpi=args.dpi)
         if args.jobs is not None:
             ocr = replace(ocr, jobs=args.jobs)
-        settings = Settings(out=out, formats=args.formats, ocr=ocr, excel=args.excel)
+        settings = Settings(
+            out=out, formats=args.formats, ocr=ocr, excel=args.excel, max_pages=args.max_pages
+        )
         return run_extract(args.inputs, settings)
     except ThaiReportError as exc:
         print(f"thaireport: error: {exc}", file=sys.stderr)
