@@ -179,8 +179,8 @@ def assert_property(outcomes: Sequence[Outcome], expected: int) -> None:
 @pytest.mark.tesseract
 def test_damaged_pdfs_give_records_or_a_clear_error(tmp_path: Path) -> None:
     paths = [
-        *mutants(EXAMPLES / "ita-report-2567-thahin.pdf", tmp_path, 14 * SCALE),
-        *mutants(EXAMPLES / "ita-report-2567-thahin-word-pua.pdf", tmp_path, 10 * SCALE),
+        *mutants(EXAMPLES / "ita-report-2567-thahin.pdf", tmp_path, 30 * SCALE),
+        *mutants(EXAMPLES / "ita-report-2567-thahin-word-pua.pdf", tmp_path, 20 * SCALE),
     ]
     outcomes = read_copies(paths)
     assert_property(outcomes, len(paths))
@@ -204,7 +204,7 @@ def test_damaged_scans_give_records_or_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_damaged_text_export_bytes(tmp_path: Path) -> None:
-    paths = mutants(EXAMPLE_EXPORT, tmp_path, 40 * SCALE)
+    paths = mutants(EXAMPLE_EXPORT, tmp_path, 100 * SCALE)
     outcomes = [read_copy(str(p)) for p in paths]
     assert_property(outcomes, len(paths))
 

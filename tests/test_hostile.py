@@ -456,8 +456,9 @@ def files_below(folder: Path) -> set[Path]:
 @pytest.mark.tesseract
 def test_archival_outputs_stay_inside_the_output_directory(tmp_path: Path) -> None:
     """Archival outputs are named after the input: "...png" (stem ".."), "..png" (stem "."),
-    a name too long for a file system, and a name whose folder is a symbolic link out of
-    the output directory all write inside it, or fail that input alone."""
+    a name too long for a file system, a path through "..", two inputs of the same name, and
+    a name whose folder is a symbolic link out of the output directory all write inside it,
+    each in a folder of its own, or fail that input alone."""
     work = tmp_path / "work"
     inputs = work / "inputs"
     inputs.mkdir(parents=True)
@@ -465,22 +466,31 @@ def test_archival_outputs_stay_inside_the_output_directory(tmp_path: Path) -> No
     names = ["...png", "..png", "รายงานผลการดำเนินการ" * 4 + ".png", "linked.png", "scan2.png"]
     for name in names:
         (inputs / name).write_bytes(scan.read_bytes())
+    (inputs / "sub").mkdir()
+    (inputs / "other").mkdir()
+    (inputs / "other" / "scan2.png").write_bytes(scan.read_bytes())  # the same name again
     out = work / "out"
     out.mkdir()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (out / "linked").symlink_to(elsewhere, target_is_directory=True)
     before = files_below(tmp_path)
+    # one given as "../scan2.png" from a folder inside: the name is what counts
+    arguments = [
+        *(str(inputs / n) for n in names[:-1]),
+        f"../{names[-1]}",
+        str(inputs / "other" / "scan2.png"),
+    ]
     done = thaireport(
         "extract",
-        *(inputs / n for n in names),
+        *arguments,
         "-o",
         out,
         "--format",
         "jsonl,hocr,alto",
         "--jobs",
         "2",
-        cwd=inputs,
+        cwd=inputs / "sub",
     )
     assert done.returncode == 1, done.stderr  # the symbolic link out of DIR is refused
     assert f"{out / 'linked'}" in done.stderr and "outside the output directory" in done.stderr
@@ -489,12 +499,12 @@ def test_archival_outputs_stay_inside_the_output_directory(tmp_path: Path) -> No
     assert not list(elsewhere.iterdir())
     folders = sorted(p.name for p in out.iterdir() if p.is_dir() and not p.is_symlink())
     long_name = safe_name("รายงานผลการดำเนินการ" * 4)
-    assert folders == sorted(["__", "_", long_name, "scan2"])
+    assert folders == sorted(["__", "_", long_name, "scan2", "scan2-2"]), done.stderr  # none lost
     for folder in folders:
         assert {p.name for p in (out / folder).iterdir()} == {"page-001.hocr", "page-001.alto.xml"}
     records = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines()]
     # every input's records are kept, the refused one's too
-    assert sorted(r["source_path"] for r in records) == sorted(str(inputs / n) for n in names)
+    assert sorted(r["source_path"] for r in records) == sorted(arguments)  # verbatim
 
 
 def test_batch_with_symbolic_links_out_of_the_tree(tmp_path: Path) -> None:
