@@ -10,7 +10,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng tesseract-ocr-
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= out
 
-.PHONY: run test lint bench bench-quick system venv clean
+.PHONY: run test lint fuzz bench bench-quick system venv clean
 
 system: .stamps/system
 .stamps/system:
@@ -41,6 +41,14 @@ run: system venv
 
 test: system venv
 	$(BIN)/pytest -q
+
+# Longer fuzzing than `make test` does: FUZZ_CASES times more damaged copies of the examples,
+# from a new seed every run (printed, to reproduce), and thousands of property examples.
+FUZZ_CASES ?= 10
+fuzz: system venv
+	@seed=$${FUZZ_SEED:-$$RANDOM}; echo "fuzz seed $$seed"; \
+	THAIREPORT_FUZZ_CASES=$(FUZZ_CASES) THAIREPORT_FUZZ_SEED=$$seed HYPOTHESIS_PROFILE=thorough \
+	  $(BIN)/pytest -q tests/test_fuzz.py tests/normalize/test_properties.py
 
 bench: system venv
 	$(BIN)/python -m bench.run --out bench-results.json

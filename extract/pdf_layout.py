@@ -21,7 +21,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from extract.model import Box, PageLayout, Rule, TextSource, Word
 from extract.textlayer import PUA_TO_THAI, SARA_AM, repair_thai
-from pipeline.errors import EncryptedPdfError, InputError
+from pipeline.errors import EncryptedPdfError, InputError, TooLargeInputError
 
 _CID = re.compile(r"^\(cid:\d+\)$")
 RULE_MAX_THICKNESS = 3.0  # points; thicker filled rectangles are shading, not rules
@@ -53,6 +53,16 @@ def open_pdf(path: Path) -> Iterator[Any]:
         yield pdf
     finally:
         pdf.close()
+
+
+def check_page_count(count: int, max_pages: int | None, path: Path) -> None:
+    """Refuse a document of more pages than any one report has (each may need OCR)."""
+    if max_pages is not None and count > max_pages:
+        raise TooLargeInputError(
+            f"{count} pages, more than the limit of {max_pages} pages for one report",
+            path=path,
+            hint="split the file into reports, or raise the limit with --max-pages",
+        )
 
 
 def _is_mark(text: str) -> bool:
@@ -166,9 +176,11 @@ def _rules(page: Any) -> list[Rule]:
     return rules
 
 
-def read_pdf_layout(path: Path) -> Iterator[PageLayout]:
-    """Yield each page's words (repaired) and ruling lines."""
+def read_pdf_layout(path: Path, *, max_pages: int | None = None) -> Iterator[PageLayout]:
+    """Yield each page's words (repaired) and ruling lines; a PDF of more than `max_pages`
+    pages is refused before any page is read."""
     with open_pdf(path) as pdf:
+        check_page_count(len(pdf.pages), max_pages, path)
         for index, page in enumerate(pdf.pages, start=1):
             try:
                 chars = page.chars

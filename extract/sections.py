@@ -14,6 +14,7 @@ _PREFIX = "ประเด็นที่"
 # OCR and typists vary the spacing ("ประเด็นที่๑", "ประเด็น ที่ ๑"); the number may be missing.
 _HEADING = re.compile(r"^\s*ประเด็น\s*ที่\s*([๐-๙0-9]+)?\s*[.:)]?\s*(.*)$", re.S)
 # "ปีงบประมาณ" with the vowel OCR often misreads ("ปังบประมาณ") left optional.
+MIN_BE_YEAR = 2400  # as `extract.normalize.dates.be_to_ce` takes four-digit years
 _FISCAL_YEAR = re.compile(r"งบประมาณ\s*(?:พ\s*\.?\s*ศ\s*\.?)?\s*([๐-๙0-9]{4})")
 _ORGANIZATION = re.compile(
     r"(องค์การบริหารส่วน(?:ตำบล|จังหวัด)\S+|เทศบาล(?:ตำบล|เมือง|นคร)\S+|"
@@ -57,7 +58,8 @@ def parse_title_block(lines: Sequence[str]) -> TitleBlock:
     fiscal_be: int | None = None
     for line in clean:
         match = _FISCAL_YEAR.search(line)
-        if match:
+        # A four-digit year below 2400 is no Buddhist Era year ("ปีงบประมาณ ๑๐๐๐" is damage).
+        if match and int(thai_digits_to_arabic(match.group(1))) >= MIN_BE_YEAR:
             fiscal_text = line
             fiscal_be = int(thai_digits_to_arabic(match.group(1)))
             break

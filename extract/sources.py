@@ -19,7 +19,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from extract.model import PageLayout
 from extract.ocr_layout import ocr_page_layout
-from extract.pdf_layout import read_pdf_layout
+from extract.pdf_layout import check_page_count, read_pdf_layout
 from extract.textlayer import private_use_share, thai_word_share
 from ocr.preprocess import rotate, to_gray, turn
 from ocr.tesseract import OcrSettings
@@ -30,7 +30,10 @@ MAX_UNMAPPED = 0.05  # share of U+FFFD (glyphs without Unicode)
 MIN_LAYER_WORD_SHARE = 0.6  # Thai letters in dictionary words; real layers score ~0.9
 DEFAULT_IMAGE_DPI = 300
 # Pillow's guard against decompression bombs, in pixels: an A3 page at 600 DPI is 70 MP.
-Image.MAX_IMAGE_PIXELS = 200_000_000
+# The same limit holds for every page image the pipeline makes or takes: PDF pages rendered
+# at --dpi, images embedded in PDFs, every frame of a multi-page TIFF.
+MAX_PAGE_PIXELS = 200_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PAGE_PIXELS
 
 
 def page_images(path: Path, numbers: Iterable[int], dpi: int) -> Iterator[Image.Image]:
@@ -39,7 +42,7 @@ def page_images(path: Path, numbers: Iterable[int], dpi: int) -> Iterator[Image.
     with path.open("rb") as handle:
         is_pdf = b"%PDF-" in handle.read(1024)  # as pipeline.document.detect_kind decides
     if is_pdf:
-        document = pdfium.PdfDocument(path)
+        document = _pdfium_document(path)
         try:
             for number in sorted(wanted):
                 yield _page_image(document, number - 1, dpi)[0]
@@ -50,6 +53,14 @@ def page_images(path: Path, numbers: Iterable[int], dpi: int) -> Iterator[Image.
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
             if number in wanted:
                 yield frame.convert("L")
+
+
+def _pdfium_document(path: Path) -> pdfium.PdfDocument:
+    """The PDF opened for rendering; pdfminer may have read a file that PDFium refuses."""
+    try:
+        return pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        raise InputError(f"not a readable PDF ({exc})", path=path) from exc
 
 
 def as_read(image: Image.Image, page: PageLayout) -> Image.Image:
@@ -82,7 +93,7 @@ def page_views(
         for page, image in zip(ocr_pages, page_images(path, read, dpi), strict=True):
             yield PageView(page.number, page.width, page.height, as_read(image, page))
         return
-    document = pdfium.PdfDocument(path)
+    document = _pdfium_document(path)
     try:
         for index in range(len(document)):
             number = index + 1
@@ -94,7 +105,9 @@ def page_views(
             pdf_page = document[index]
             try:
                 width, height = pdf_page.get_size()
-                bitmap = pdf_page.render(scale=preview_dpi / 72)
+                scale = preview_dpi / 72
+                _check_pixels(width * scale, height * scale, page=number, what="the page")
+                bitmap = pdf_page.render(scale=scale)
                 yield PageView(number, width, height, bitmap.to_pil())
             finally:
                 pdf_page.close()
@@ -131,15 +144,37 @@ def _page_image(document: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Ima
         if len(images) == 1:
             left, bottom, right, top = images[0].get_bounds()
             if right - left >= 0.95 * width and top - bottom >= 0.95 * height:
+                _check_pixels(*images[0].get_px_size(), page=index + 1, what="the page's image")
                 native: Image.Image = images[0].get_bitmap(render=False).to_pil()
                 native_dpi = round(native.width / ((right - left) / 72))
                 if 100 <= native_dpi <= 600:
                     return native.convert("L"), native_dpi
+        _check_pixels(
+            width * dpi / 72,
+            height * dpi / 72,
+            page=index + 1,
+            what=f"the page ({width / 72 * 2.54:.0f} × {height / 72 * 2.54:.0f} cm) at {dpi} DPI",
+            hint="pages this large are not scans of a report; a lower --dpi renders it smaller",
+        )
         bitmap = page.render(scale=dpi / 72, grayscale=True)
         rendered: Image.Image = bitmap.to_pil()
         return rendered, dpi
     finally:
         page.close()
+
+
+def _check_pixels(
+    width: float, height: float, *, page: int, what: str, hint: str | None = None
+) -> None:
+    """Refuse a page image beyond `MAX_PAGE_PIXELS` before any memory is taken for it."""
+    if width * height > MAX_PAGE_PIXELS:
+        raise TooLargeInputError(
+            f"{what} would be {width:.0f} × {height:.0f} pixels"
+            f" ({width * height / 1e6:.0f} MP), more than the {MAX_PAGE_PIXELS / 1e6:.0f} MP"
+            " limit for a page (a decompression bomb?)",
+            page=page,
+            hint=hint,
+        )
 
 
 @dataclass(frozen=True)
@@ -192,27 +227,37 @@ def _result(item: Future[PageLayout] | PageLayout) -> PageLayout:
     return item if isinstance(item, PageLayout) else item.result()
 
 
-def pdf_pages(path: Path, settings: OcrSettings) -> Iterator[PageLayout]:
-    """Each page from its text layer when that is usable, else by OCR."""
+def pdf_pages(
+    path: Path, settings: OcrSettings, *, max_pages: int | None = None
+) -> Iterator[PageLayout]:
+    """Each page from its text layer when that is usable, else by OCR; a PDF of more than
+    `max_pages` pages is refused before any page is read."""
     with ExitStack() as stack:
 
         def items() -> Iterator[PageLayout | _OcrJob]:
             document: pdfium.PdfDocument | None = None
-            for page in read_pdf_layout(path):
+            for page in read_pdf_layout(path, max_pages=max_pages):
                 problem = layer_problem(page)
                 if problem is None:
                     yield page
                     continue
                 if document is None:
-                    document = pdfium.PdfDocument(path)
+                    document = _pdfium_document(path)
                     stack.callback(document.close)
-                image, dpi = _page_image(document, page.number - 1, settings.dpi)
+                try:
+                    image, dpi = _page_image(document, page.number - 1, settings.dpi)
+                except pdfium.PdfiumError as exc:
+                    raise InputError(
+                        f"the page cannot be rendered for OCR ({exc})", path=path, page=page.number
+                    ) from exc
                 yield _OcrJob(image, page.number, dpi, note=f"read by OCR: {problem}")
 
         yield from _read_in_order(items(), settings)
 
 
-def image_pages(path: Path, settings: OcrSettings) -> Iterator[PageLayout]:
+def image_pages(
+    path: Path, settings: OcrSettings, *, max_pages: int | None = None
+) -> Iterator[PageLayout]:
     """Every frame of an image file (multi-page TIFF too), read by OCR."""
     try:
         image = Image.open(path)
@@ -220,9 +265,16 @@ def image_pages(path: Path, settings: OcrSettings) -> Iterator[PageLayout]:
         raise InputError("not a readable image", path=path) from exc
     except Image.DecompressionBombError as exc:
         raise TooLargeInputError(f"image too large to be a page scan ({exc})", path=path) from exc
+    try:
+        check_page_count(getattr(image, "n_frames", 1), max_pages, path)
+    except TooLargeInputError:
+        image.close()
+        raise
 
     def items() -> Iterator[_OcrJob]:
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+            # Pillow checks the first frame when the file is opened, not the ones after it.
+            _check_pixels(*frame.size, page=number, what="the image")
             try:
                 frame.load()
             except (OSError, SyntaxError) as exc:

@@ -92,6 +92,9 @@ def repair_thai(text: str) -> Repaired:
         return ordered
 
     text = _MARK_RUN.sub(reorder, text)
+    # Once marks are in order a split sara am may show ("ํ่่า": a doubled tone hid it).
+    text, n = _SPLIT_SARA_AM.subn(lambda m: m.group(1) + SARA_AM, text)
+    repairs += n
     return Repaired(text, repairs)
 
 

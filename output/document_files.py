@@ -15,7 +15,7 @@ from extract.model import PageLayout
 from extract.records import MeasureRecord
 from extract.sources import as_read, page_images, page_views
 from output.archival import ARCHIVAL_FORMATS, archival_files
-from output.atomic import atomic_path
+from output.atomic import atomic_path, inside, safe_name
 from output.review import ReviewDocument, review_html
 from output.searchable import searchable_pdf
 
@@ -37,9 +37,11 @@ class DocumentPlaces:
         """`extract`: named after the input file; a name another input of the run has
         already taken (report.txt and report.pdf, a/report.pdf and b/report.pdf) gets the
         start of the content's sha256. `taken` is updated."""
-        stem = source.stem or "document"
-        if stem in taken:
-            stem = f"{stem}-{document_id[:8]}"
+        base = safe_name(source.stem or "document")
+        stem, count = base, 1
+        while stem in taken:  # the same name and the same content: a counter as well
+            stem = f"{base}-{document_id[:8]}" + (f"-{count}" if count > 1 else "")
+            count += 1
         taken.add(stem)
         return cls(stem, f"{stem}.searchable.pdf", f"{stem}.review.html")
 
@@ -96,10 +98,11 @@ def document_files(
 
 
 def write_document_files(files: Iterator[tuple[str, bytes]], out_dir: Path) -> list[Path]:
-    """Write each file under `out_dir`, atomically; return the paths."""
+    """Write each file under `out_dir`, atomically; return the paths. A name that would
+    leave `out_dir` (through "..", or a symbolic link inside it) is refused."""
     written = []
     for name, content in files:
-        target = out_dir / name
+        target = inside(out_dir, out_dir / name)
         with atomic_path(target) as tmp:
             tmp.write_bytes(content)
         written.append(target)

@@ -32,7 +32,7 @@ from output.atomic import atomic_write
 from output.document_files import BATCH_FOLDER, DocumentPlaces, write_document_files
 from output.review import read_review, review_html
 from output.writers import FORMATS, write_jsonl, write_record_stream
-from pipeline.config import DEFAULT_FORMATS, Settings
+from pipeline.config import DEFAULT_FORMATS, DEFAULT_MAX_PAGES, Settings
 from pipeline.correction_log import LoggedCorrection, read_log, reapply
 from pipeline.document import Status, sha256_of
 from pipeline.errors import BatchStateError, ExitCode
@@ -59,6 +59,7 @@ class BatchOptions:
     ocr: OcrSettings = field(default_factory=OcrSettings)
     excel: bool = False  # a BOM before the CSV
     review: bool = True  # a review page per document (docs/<sha256>.review.html)
+    max_pages: int | None = DEFAULT_MAX_PAGES  # pages of one input
 
 
 @dataclass(frozen=True)
@@ -300,7 +301,7 @@ def _read(
     if not tasks:
         return
     formats = (*options.formats, "review") if options.review else options.formats
-    settings = Settings(formats=formats, ocr=options.ocr)
+    settings = Settings(formats=formats, ocr=options.ocr, max_pages=options.max_pages)
     if options.scheduler is None:
         runner: LocalRunner | DaskRunner = LocalRunner(
             jobs=options.jobs, settings=settings, timeout=options.timeout

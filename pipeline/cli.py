@@ -21,7 +21,7 @@ from output.document_files import (
 )
 from output.writers import FORMATS, parse_formats, record_json, write_records
 from pipeline.batch import DEFAULT_TIMEOUT, BatchOptions, run_batch
-from pipeline.config import Settings
+from pipeline.config import DEFAULT_MAX_PAGES, Settings
 from pipeline.correction_log import read_log, reapply
 from pipeline.corrections import apply_corrections
 from pipeline.document import DocumentResult, Status, process_document
@@ -70,6 +70,13 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
         "--excel", action="store_true", help="CSV with a byte-order mark, so Excel shows Thai"
     )
     _add_dpi(parser)
+    parser.add_argument(
+        "--max-pages",
+        type=_positive,
+        default=DEFAULT_MAX_PAGES,
+        metavar="N",
+        help=f"refuse an input of more pages (default: {DEFAULT_MAX_PAGES})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -196,6 +203,7 @@ def run_batch_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
         ocr=OcrSettings(dpi=args.dpi),
         excel=args.excel,
         review=args.review,
+        max_pages=args.max_pages,
     )
     with BatchProgress() as progress:
         summary = run_batch(options, command=["batch", *argv], observer=progress)
@@ -328,7 +336,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ocr = OcrSettings(dpi=args.dpi)
         if args.jobs is not None:
             ocr = replace(ocr, jobs=args.jobs)
-        settings = Settings(out=out, formats=args.formats, ocr=ocr, excel=args.excel)
+        settings = Settings(
+            out=out, formats=args.formats, ocr=ocr, excel=args.excel, max_pages=args.max_pages
+        )
         return run_extract(args.inputs, settings)
     except ThaiReportError as exc:
         print(f"thaireport: error: {exc}", file=sys.stderr)

@@ -9,6 +9,9 @@ from typing import Any
 from ocr.tesseract import OcrSettings
 
 DEFAULT_FORMATS: tuple[str, ...] = ("jsonl",)
+# A report is tens of pages; a file of thousands is not one report, and each of its pages may
+# need OCR (seconds a page): refused at once rather than read for hours.
+DEFAULT_MAX_PAGES = 1000
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class Settings:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     excel: bool = False  # CSV with a byte-order mark, for Excel
     ocr: OcrSettings = field(default_factory=OcrSettings)
+    max_pages: int | None = DEFAULT_MAX_PAGES  # pages of one input; None: no limit
 
     @classmethod
     def resolve(cls, value: Settings | dict[str, Any] | None = None) -> Settings:

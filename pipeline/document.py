@@ -96,9 +96,11 @@ def detect_kind(path: Path) -> InputKind:
 
 def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport:
     if kind is InputKind.PDF:
-        return report_from_pages(list(pdf_pages(path, settings.ocr)), path)
+        pages = pdf_pages(path, settings.ocr, max_pages=settings.max_pages)
+        return report_from_pages(list(pages), path)
     if kind is InputKind.IMAGE:
-        return report_from_pages(list(image_pages(path, settings.ocr)), path)
+        pages = image_pages(path, settings.ocr, max_pages=settings.max_pages)
+        return report_from_pages(list(pages), path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:

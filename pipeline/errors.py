@@ -69,6 +69,12 @@ class TooLargeInputError(InputError):
     kind = "too-large"
 
 
+class UnsafeOutputError(InputError):
+    """An output named after an input would be written outside the output directory."""
+
+    kind = "unsafe-output"
+
+
 class NoTableError(InputError):
     """The document was read but holds no measure table."""
 

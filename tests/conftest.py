@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.fixtures.content import EXAMPLE_EXPORT, ReportContent, example_content
 from tests.fixtures.pdfgen import VARIANTS, render_report
@@ -55,3 +57,14 @@ def render(
         return cache[name]
 
     return _render
+
+
+# Property tests: the same examples on every run (CI must not turn red by chance), no
+# per-example deadline (a cold regex cache or a busy machine is not a failure), and a
+# moderate number of examples so the whole property suite stays within a minute.
+settings.register_profile(
+    "thaireport", max_examples=150, deadline=None, derandomize=True, print_blob=True
+)
+# `make fuzz`: many more examples, a new random choice every run.
+settings.register_profile("thorough", max_examples=3000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "thaireport"))

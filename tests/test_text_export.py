@@ -38,6 +38,15 @@ def test_title_block() -> None:
     assert title.organization == "องค์การบริหารส่วนตำบลท่าหิน"
 
 
+def test_a_year_that_is_no_buddhist_era_year_is_not_the_fiscal_year() -> None:
+    """Found by fuzzing: a damaged "ปีงบประมาณ ๑๐๐๐" above the title ended the document."""
+    text = "ปีงบประมาณ ๑๐๐๐\n" + EXAMPLE_EXPORT.read_text(encoding="utf-8")
+    report = parse_text_export(text)
+    assert report.title.fiscal_year_be == 2567
+    records = build_records(report, document_id="x", source_path="x.txt")
+    assert records[0].fiscal_year is not None and records[0].fiscal_year.be == 2567
+
+
 def test_html_fragments_keep_paragraphs_as_lines() -> None:
     assert cell_text("<p>๑. ก ข</p> <p>๒. ค</p>") == "๑. ก ข\n๒. ค"
     assert cell_text('<ul style="x"> <li>-หนึ่ง</li><li>-สอง</li></ul>') == "-หนึ่ง\n-สอง"

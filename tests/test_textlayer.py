@@ -22,6 +22,9 @@ from tests.fixtures.pua import to_word_pua
         ("เเจ้ง", "แจ้ง", 1),
         ("ท\u0e48\u0e35", "ที่", 1),  # tone mark before the vowel
         ("ก\u0e49\u0e49", "ก้", 1),  # doubled tone mark
+        # a doubled tone mark inside a split sara am: found by hypothesis (repairing twice
+        # changed the text again)
+        ("น\u0e4d\u0e49\u0e49\u0e32", "น้ำ", 2),
         ("สำนักปลัด", "สำนักปลัด", 0),
         ("No Gift Policy", "No Gift Policy", 0),
     ],

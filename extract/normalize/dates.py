@@ -389,7 +389,10 @@ def _resolve_all(
     spans: list[DateSpan | None] = []
     warnings: list[str] = []
     for index in range(len(tokens)):
-        span, notes = _resolve(tokens, index, searchable, fiscal_year_be)
+        try:
+            span, notes = _resolve(tokens, index, searchable, fiscal_year_be)
+        except ValueError as exc:  # a year no calendar has: "ค.ศ. 0000", "ปีงบประมาณ 1000"
+            span, notes = None, [f"impossible date '{tokens[index].text}' ({exc})"]
         spans.append(span)
         warnings.extend(notes)
     return tokens, spans, warnings

@@ -548,3 +548,26 @@ def test_dates_in_the_example_report() -> None:
 @pytest.mark.parametrize("printed", ["๓๐ กุย. ๒๕๖๗", "๓๐ ก.ุย. ๒๕๖๗"])
 def test_ocr_reads_the_dot_of_an_abbreviation_as_sara_u(printed: str) -> None:
     assert parse_thai_date(printed) == date(2024, 9, 30)
+
+
+# --- years no calendar has (found by the property tests) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fiscal_year_be"),
+    [
+        ("ตุลาคม 0000", None),  # year 0 CE: Python's date has none
+        ("ตลอดปี 0000", None),
+        ("ปีงบประมาณ 1000", None),  # neither a four-digit BE year nor a two-digit one
+        ("ไตรมาสที่ 1/1000", None),
+        ("ตุลาคม", 100),  # a report's fiscal year that is no BE year
+        ("ไตรมาสที่ 1", 100),
+    ],
+)
+def test_impossible_years_are_warnings(text: str, fiscal_year_be: int | None) -> None:
+    scan = find_dates(text, fiscal_year_be=fiscal_year_be)
+    assert scan.dates == ()
+    assert any("impossible date" in w for w in scan.warnings), scan.warnings
+    period = parse_period(text, fiscal_year_be=fiscal_year_be)
+    assert (period.start, period.end) == (None, None)
+    assert any("impossible date" in w for w in period.warnings)
