@@ -67,10 +67,11 @@ class InputFile:
     path: Path  # the file as read (INPUT_DIR joined with `relative`)
     relative: str  # below INPUT_DIR, with '/'
     folder: tuple[str, ...]  # the folders of `relative`: province, district, …
+    skip_reason: str | None = None  # why it is not read, when not for its suffix
 
     @property
     def is_input(self) -> bool:
-        return self.path.suffix.lower() in INPUT_SUFFIXES
+        return self.skip_reason is None and self.path.suffix.lower() in INPUT_SUFFIXES
 
 
 @dataclass
@@ -139,6 +140,12 @@ def discover(input_dir: Path, *, exclude: Path | None = None) -> list[InputFile]
         subfolders[:] = sorted(
             d for d in subfolders if not d.startswith(".") and (here / d).resolve() != excluded
         )
+        for name in [d for d in subfolders if (here / d).is_symlink()]:
+            # os.walk does not follow it (a link may loop or lead anywhere): said, not dropped
+            subfolders.remove(name)
+            relative = (here / name).relative_to(input_dir)
+            reason = "a symbolic link to a folder, not followed; give that folder itself"
+            found.append(InputFile(here / name, relative.as_posix(), relative.parent.parts, reason))
         for name in files:
             if name.startswith("."):
                 continue
@@ -157,7 +164,8 @@ def _see_files(state: BatchState, files: Sequence[InputFile], run: int) -> None:
                 run=run,
                 status=DocumentStatus.SKIPPED,
                 kind="not-an-input",
-                message=f"not a report input ({item.path.suffix or 'no extension'});"
+                message=item.skip_reason
+                or f"not a report input ({item.path.suffix or 'no extension'});"
                 f" inputs are {', '.join(sorted(INPUT_SUFFIXES))}",
             )
             continue

@@ -7,11 +7,11 @@ over many files never stops at a bad one.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
-from extract.model import ExtractedReport, PageLayout
+from extract.model import ExtractedReport, Issue, PageLayout
 from extract.records import MeasureRecord, build_records
 from extract.report import report_from_pages
 from extract.sources import image_pages, pdf_pages
@@ -87,7 +87,7 @@ def detect_kind(path: Path) -> InputKind:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         # The head may end in the middle of a character; only an early error is fatal.
-        if exc.start < len(head) - 4:
+        if exc.start < len(head) - 4 and not _legacy_thai(head):
             raise UnsupportedInputError(
                 "not a PDF, an image or a UTF-8 text export", path=path
             ) from exc
@@ -101,14 +101,51 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
     if kind is InputKind.IMAGE:
         pages = image_pages(path, settings.ocr, max_pages=settings.max_pages)
         return report_from_pages(list(pages), path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnsupportedInputError(f"not valid UTF-8 text (byte {exc.start})", path=path) from exc
+    text, note = read_export_text(path)
     report = parse_text_export(text)
     if not any(section.rows for section in report.sections):
         raise NoTableError("no measure table found in the text export", path=path)
+    if note:  # said on every record: its text may not be the file's
+        report = replace(report, issues=(*report.issues, Issue("page-warning", f"page 1: {note}")))
     return report
+
+
+MAX_DAMAGED_SHARE = 0.001  # of the characters: more is not a damaged UTF-8 file
+MIN_LEGACY_THAI_SHARE = 0.3  # of the letters, for a file to be taken as Windows-874
+
+
+def _legacy_thai(data: bytes) -> bool:
+    """Thai text in Windows-874 (TIS-620): every byte decodes, and many letters are Thai."""
+    try:
+        text = data.decode("cp874")
+    except UnicodeDecodeError:
+        return False
+    letters = [c for c in text if c.isalpha()]
+    thai = sum(1 for c in letters if "\u0e00" <= c <= "\u0e7f")
+    return bool(letters) and thai / len(letters) >= MIN_LEGACY_THAI_SHARE
+
+
+def read_export_text(path: Path) -> tuple[str, str | None]:
+    """The text of an export, and what to say when it was not clean UTF-8.
+
+    Exports saved by older Windows tools are in Windows-874 (TIS-620); a copy damaged in
+    transit has a few bad bytes. Both are read, and say so, rather than losing the file.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        first = exc.start
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd")
+    if bad <= max(3, MAX_DAMAGED_SHARE * len(text)):
+        return text, (
+            f"{bad} byte sequence(s) are not valid UTF-8 (the first at byte {first});"
+            " each was read as U+FFFD"
+        )
+    if _legacy_thai(data):
+        return data.decode("cp874"), "the file is not UTF-8; read as Windows-874 (TIS-620)"
+    raise UnsupportedInputError(f"not valid UTF-8 text (byte {first})", path=path)
 
 
 def process_document(path: Path, settings: Settings | None = None) -> DocumentResult:

@@ -528,5 +528,8 @@ def test_batch_with_symbolic_links_out_of_the_tree(tmp_path: Path) -> None:
         d["path"]: d for d in map(json.loads, (out / "documents.jsonl").read_text().splitlines())
     }
     assert index["link.txt"]["status"] == "done"  # a linked file is read where it points
+    # a linked folder is not followed, and says so (nothing is dropped silently)
+    assert index["linked-folder"]["status"] == "skipped"
+    assert "symbolic link to a folder" in index["linked-folder"]["error"]["message"]
     records = [json.loads(line) for line in (out / "records.jsonl").read_text().splitlines()]
     assert str(tree / "link.txt") in {r["source_path"] for r in records}

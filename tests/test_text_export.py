@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from extract.header import COLUMN_KEYS
 from extract.records import build_records
@@ -96,3 +97,37 @@ def test_a_period_with_an_unread_year_is_flagged() -> None:
     assert record.normalized.period_end == dt.date(2024, 9, 30)
     messages = [w.message for w in record.warnings if w.cell == "period"]
     assert any("๒๕๖๖ are not part of any date" in m for m in messages)
+
+
+def test_an_export_in_windows_874_is_read_and_says_so(tmp_path: Path) -> None:
+    from pipeline.document import Status, process_document
+
+    legacy = tmp_path / "export-874.txt"
+    legacy.write_bytes(EXAMPLE_EXPORT.read_text(encoding="utf-8").encode("cp874"))
+    result = process_document(legacy)
+    assert result.status is Status.DONE, result.error
+    utf8 = process_document(EXAMPLE_EXPORT)
+    assert [r.cells for r in result.records] == [r.cells for r in utf8.records]
+    for record in result.records:
+        assert any("Windows-874" in w.message for w in record.warnings)
+
+
+def test_a_few_damaged_bytes_keep_the_export_and_are_said(tmp_path: Path) -> None:
+    from pipeline.document import Status, process_document
+
+    data = bytearray(EXAMPLE_EXPORT.read_bytes())
+    data[5000] = 0xFF  # inside a Thai letter: that letter is lost, the rest is read
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_bytes(bytes(data))
+    result = process_document(damaged)
+    assert result.status is Status.DONE, result.error
+    assert len(result.records) == 11
+    lost = [r for r in result.records if any("\ufffd" in c for c in r.cells.model_dump().values())]
+    assert len(lost) == 1
+    for record in result.records:
+        assert any("not valid UTF-8 (the first at byte 5000)" in w.message for w in record.warnings)
+    # a file that is neither UTF-8 nor Thai is still refused, naming the file
+    noise = tmp_path / "noise.txt"
+    noise.write_bytes(bytes(range(128, 256)) * 40)
+    failed = process_document(noise)
+    assert failed.status is Status.FAILED and "noise.txt" in str(failed.error)
