@@ -30,8 +30,8 @@ venv: .stamps/venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev,distributed]'
-	# img2table (a baseline in the benchmark) without its GUI build of OpenCV
-	$(BIN)/pip install -q -c constraints.txt --no-deps img2table
+	# img2table and camelot (baselines in the benchmark) without their own builds of OpenCV
+	$(BIN)/pip install -q -c constraints.txt --no-deps img2table camelot-py
 	@mkdir -p .stamps && touch $@
 
 run: system venv
