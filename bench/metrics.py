@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
+from apted import APTED, Config
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -265,32 +266,30 @@ def _normalized_distance(a: str, b: str) -> float:
     return Levenshtein.distance(a, b) / max(len(a), len(b))
 
 
-def _ted_config(structure_only: bool) -> Any:
-    apted = importlib.import_module("apted")
+class _TableCosts(Config):  # type: ignore[misc]
+    """PubTabNet's costs: insert and delete 1; renaming a td costs the normalized edit
+    distance of the texts (0 for the structure-only score), other tags 0 or 1."""
 
-    class _Config(apted.Config):  # type: ignore[misc]
-        """PubTabNet's costs: insert and delete 1; renaming a td costs the normalized
-        edit distance of the texts (0 for the structure-only score), other tags 0 or 1."""
+    valuecls = float
 
-        valuecls = float
+    def __init__(self, *, structure_only: bool) -> None:
+        self.structure_only = structure_only
 
-        def rename(self, node1: TableNode, node2: TableNode) -> float:
-            if node1.tag != node2.tag:
-                return 1.0
-            if node1.tag == "td" and not structure_only and (node1.text or node2.text):
-                return _normalized_distance(node1.text, node2.text)
-            return 0.0
+    def rename(self, node1: TableNode, node2: TableNode) -> float:
+        if node1.tag != node2.tag:
+            return 1.0
+        if node1.tag == "td" and not self.structure_only and (node1.text or node2.text):
+            return _normalized_distance(node1.text, node2.text)
+        return 0.0
 
-        def children(self, node: TableNode) -> list[TableNode]:
-            return list(node.children)
-
-    return _Config()
+    def children(self, node: TableNode) -> list[TableNode]:
+        return list(node.children)
 
 
 def tree_edit_distance(a: TableNode, b: TableNode, *, structure_only: bool = False) -> float:
     """APTED tree edit distance (the ``apted`` package) with PubTabNet's costs."""
-    apted = importlib.import_module("apted")
-    return float(apted.APTED(a, b, _ted_config(structure_only)).compute_edit_distance())
+    costs = _TableCosts(structure_only=structure_only)
+    return float(APTED(a, b, costs).compute_edit_distance())
 
 
 def teds(
