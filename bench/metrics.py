@@ -301,6 +301,9 @@ def teds(
     """TEDS = 1 - TED(expected, got) / max(nodes): 1.0 for identical tables.
 
     ``structure_only`` gives TEDS-S: cell texts are ignored, only rows and cells count.
+    Floored at 0: tables of very different shapes (one wide row against many one-cell
+    rows) can need more edits than the larger tree has nodes.
     """
     a, b = table_tree(expected), table_tree(got)
-    return 1.0 - tree_edit_distance(a, b, structure_only=structure_only) / max(a.size, b.size)
+    distance = tree_edit_distance(a, b, structure_only=structure_only)
+    return max(0.0, 1.0 - distance / max(a.size, b.size))

@@ -1,6 +1,7 @@
 """Memory stays flat over long documents: pages are read and released one at a time.
 
-Peak RSS is measured in a fresh interpreter per document (no timing is asserted).
+Peak RSS (``VmHWM``, see ``bench.isolate.own_peak_mib``) is measured in a fresh
+interpreter per document; no timing is asserted.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from tests.fixtures.long_report import repeat_pages
 ROOT = Path(__file__).resolve().parents[1]
 
 _PEAK_RSS = """
-import json, resource, sys
+import json, sys
 from pathlib import Path
+from bench.isolate import own_peak_mib
 from ocr.tesseract import OcrSettings
 from pipeline.config import Settings
 from pipeline.document import process_document
 result = process_document(Path(sys.argv[1]), Settings(ocr=OcrSettings(jobs=1)))
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = own_peak_mib()
 print(json.dumps({"status": str(result.status), "pages": result.pages,
                   "records": len(result.records), "peak_mib": peak}))
 """
