@@ -21,7 +21,8 @@ from extract.model import PageLayout
 from extract.ocr_layout import ocr_page_layout
 from extract.pdf_layout import read_pdf_layout
 from extract.textlayer import private_use_share, thai_word_share
-from ocr.tesseract import OcrSettings
+from ocr.digits import load_model
+from ocr.tesseract import OcrSettings, cached_probe
 from pipeline.errors import InputError, TooLargeInputError
 
 MAX_PRIVATE_USE = 0.05  # share of letters left in the private-use area after repair
@@ -111,6 +112,22 @@ def _run_job(job: _OcrJob, settings: OcrSettings) -> PageLayout:
     return layout
 
 
+def load_shared_data() -> None:
+    """Load what every page needs, once, before OCR workers are forked from this process.
+
+    Each worker would otherwise build pythainlp's dictionary trie (about a second of CPU),
+    read the digit model and probe Tesseract for itself, and this process would build the
+    trie once more for the tables; forked workers share what is loaded here.
+    """
+    from pythainlp.corpus import thai_words
+    from pythainlp.tokenize import word_tokenize
+
+    word_tokenize("ก", engine="newmm")
+    thai_words()
+    load_model()
+    cached_probe()
+
+
 def _read_in_order(
     items: Iterable[PageLayout | _OcrJob], settings: OcrSettings
 ) -> Iterator[PageLayout]:
@@ -125,6 +142,7 @@ def _read_in_order(
         return
     window = 2 * settings.jobs
     pending: deque[Future[PageLayout] | PageLayout] = deque()
+    load_shared_data()
     with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
         for item in items:
             if isinstance(item, PageLayout):
