@@ -81,6 +81,9 @@ def _tree_rss(pid: int) -> int:
 def _child(
     out: multiprocessing.Queue[Any], module: str, name: str, args: tuple[Any, ...], kwargs: Any
 ) -> None:
+    # As in a command started from a shell: the platform's default start method (fork on
+    # Linux) for the engine's own worker pools, not the spawn that started this process.
+    multiprocessing.set_start_method(None, force=True)
     try:
         function = getattr(importlib.import_module(module), name)
         result = function(*args, **kwargs)
