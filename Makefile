@@ -42,7 +42,7 @@ test: system venv
 	$(BIN)/pytest -q
 
 bench: system venv
-	$(BIN)/python -m bench.run --out bench-results.json
+	$(BIN)/python -m bench.run --out bench/results.json
 
 bench-quick: system venv
 	$(BIN)/python -m bench.run --quick --out bench-results-quick.json

@@ -307,13 +307,17 @@ def _iso(period: PeriodValue | None) -> list[str | None] | None:
 
 def seconds_ratios(
     results: Sequence[dict[str, Any]], ours: Sequence[str], peers: Sequence[str]
-) -> dict[str, dict[str, float | None]]:
-    """For each of our engines: its seconds per page divided by each peer's (warm runs
-    where the engines ran twice, see :func:`measured`)."""
+) -> dict[str, dict[str, dict[str, float | None]]]:
+    """For each of our engines and each peer: our seconds per page divided by the peer's,
+    wall (``wall``; the second runs where the engines ran twice, see :func:`measured`) and
+    CPU (``cpu``)."""
     by_engine = {r["engine"]: r for r in results}
     return {
         mine: {
-            peer: _ratio(by_engine[mine]["seconds_per_page"], by_engine[peer]["seconds_per_page"])
+            peer: {
+                key: _ratio(by_engine[mine][field], by_engine[peer][field])
+                for key, field in (("wall", "seconds_per_page"), ("cpu", "cpu_seconds_per_page"))
+            }
             for peer in peers
             if peer in by_engine
         }

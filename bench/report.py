@@ -149,12 +149,15 @@ def _engine_cells(result: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def _ratio_text(ratios: Mapping[str, float | None]) -> str:
-    return ", ".join(f"{name} {fmt(value, 2)}×" for name, value in ratios.items())
+def _ratio_text(ratios: Mapping[str, Mapping[str, float | None]]) -> str:
+    return ", ".join(
+        f"{name} {fmt(value['wall'], 2)}× (CPU {fmt(value['cpu'], 2)}×)"
+        for name, value in ratios.items()
+    )
 
 
 def _part(entries: Sequence[Mapping[str, Any]], key: str, label: str, extra: str = "") -> list[str]:
-    headers = [label, "kind", "pages", *ENGINE_HEADERS, "ours s/page ÷ peer"]
+    headers = [label, "kind", "pages", *ENGINE_HEADERS, "ours ÷ peer: s/page (CPU s/page)"]
     rows: list[list[str]] = []
     for entry in entries:
         for result in entry["engines"]:

@@ -1,8 +1,18 @@
-"""Benchmark the scan path: ``python -m bench.run [--quick] [--out bench-results.json]``.
+"""The benchmark: ``python -m bench.run [--quick] [--parts ...] [--out bench/results.json]``
+writes the results as JSON and as markdown beside it (``results.md``), with the machine.
 
-For each scan profile of ``tests.fixtures.scan`` the example report (the bundled OCR export
-as fixture content, rendered with the "landscape" variant) is rendered to a PDF, "scanned"
-to page images and read by three engines:
+Parts (``--parts``, all by default):
+
+- ``digital``: the example report rendered in every layout variant of
+  ``tests.fixtures.pdfgen``, read by ours, pdfplumber's ``extract_tables`` and camelot
+  (lattice); see :mod:`bench.digital`;
+- ``scans``: for each scan profile of ``tests.fixtures.scan`` the example report (rendered
+  with the "landscape" variant) "scanned" to page images and read by the engines below;
+- ``memory``: peak memory of ours over long documents (:mod:`bench.memory`);
+- ``digits``: Thai-digit accuracy on digit sheets; ``batch``: ``batch --jobs 1`` and ``2``.
+
+Engines of the scan part (all in :mod:`bench.engines`, each run in a fresh process with
+its peak memory and CPU seconds, :mod:`bench.isolate`):
 
 - ``ours``: ``pipeline.document.process_document`` on an image-only PDF of the scanned
   pages, one page after another (``ours``) and with pages read in parallel, the command's
@@ -14,7 +24,10 @@ to page images and read by three engines:
   configuration asked for); ``img2table-ruled``: the same with ``implicit_rows=False``,
   which keeps a ruled row whole instead of cutting it at every text line.
 
-Expected rows are the rows of ``example_content()``. Expected *page* text is approximated as
+Expected rows are the rows of ``example_content()``; expected periods are those the
+text-export path gives for the same rows (``process_document`` on the bundled export).
+Scores: row F1, mean cell accuracy, period accuracy and TEDS / TEDS-S
+(:mod:`bench.metrics`). Expected *page* text is approximated as
 the expected cell texts present on that page, row by row, cell by cell, each cell cut to the
 part printed on that page (title, section headings and table headers are left out, so an
 engine's page text has some extra characters that count as insertions). Where each part of a
@@ -24,8 +37,9 @@ their consonant/digit/Latin skeleton only. Page character accuracy (1 - CER) is 
 sensitive: Tesseract reads a ruled table line by line across all columns, the expectation
 goes cell by cell, so it is reported beside ``page_char_recall_unordered`` (the share of
 expected characters found anywhere on the page), which measures recognition alone.
-``--quick`` (one profile, first 2 pages) scores the table engines against the rows cut the
-same way to those pages.
+``--quick`` (two profiles, first 2 pages; two digital variants; shorter long documents)
+scores the table engines against the rows cut the same way to those pages, and their
+periods as the project's normalizer reads the cut period cells.
 
 Rows split by a page break are expected whole (full run); engines that read page by page
 return two partial rows for them, which costs them cell accuracy and precision. That is
