@@ -7,7 +7,9 @@ Two figures, both resident set sizes (RSS):
 - ``tree_mib``: the peak of the summed RSS of that process and all its descendants
   (Tesseract runs, pool workers), sampled with psutil every ``SAMPLE_SECONDS``. Pages
   shared between processes count once per process, so this is an upper bound; a child
-  living shorter than the interval can be missed. (``RUSAGE_CHILDREN`` is not used: for a
+  living shorter than the interval can be missed, and a peak between two samples too (a
+  few seconds of OCR per page make this figure vary by ±150 MiB from run to run with
+  pool workers; ``process_mib`` is exact). (``RUSAGE_CHILDREN`` is not used: for a
   child made by fork it reports the parent's size at the fork, not the program's.)
 
 Each measurement starts a new interpreter (``spawn``), so one engine's memory never counts

@@ -244,7 +244,6 @@ def bench_profile(
         "description": profile.description,
         "pages": len(images),
         "pages_scanned": len(scanned),
-        "expected_rows": expected_rows,
         "engines": results,
         "seconds_ratios": seconds_ratios(results, ("ours", "ours-parallel"), SCAN_PEERS),
     }
