@@ -30,8 +30,8 @@ venv: .stamps/venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev,distributed]'
-	# img2table (a baseline in the benchmark) without its GUI build of OpenCV
-	$(BIN)/pip install -q -c constraints.txt --no-deps img2table
+	# img2table and camelot (baselines in the benchmark) without their own builds of OpenCV
+	$(BIN)/pip install -q -c constraints.txt --no-deps img2table camelot-py
 	@mkdir -p .stamps && touch $@
 
 run: system venv
@@ -51,7 +51,7 @@ fuzz: system venv
 	  $(BIN)/pytest -q tests/test_fuzz.py tests/normalize/test_properties.py
 
 bench: system venv
-	$(BIN)/python -m bench.run --out bench-results.json
+	$(BIN)/python -m bench.run --out bench/results.json
 
 bench-quick: system venv
 	$(BIN)/python -m bench.run --quick --out bench-results-quick.json

@@ -1,4 +1,5 @@
-"""The two baselines the pipeline is measured against, both on page images.
+"""The baselines the pipeline is measured against: on page images plain Tesseract and
+img2table, on born-digital PDFs pdfplumber's own ``extract_tables`` and camelot (lattice).
 
 Every engine runs with ``OMP_THREAD_LIMIT=1`` (see :func:`engine_env`): Tesseract's OpenMP
 threads otherwise compete with each other and with the other processes on a small machine
@@ -47,20 +48,59 @@ def _cell_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def table_rows(tables: Iterable[Any]) -> list[list[str]]:
-    """Rows of img2table ``ExtractedTable`` objects as lists of cell strings.
+def body_rows(rows: Iterable[Sequence[object]]) -> list[list[str]]:
+    """Table rows as lists of cell strings (None: ""), without header and empty rows.
 
     Header rows (naming at least four of the six columns, by ``extract.header``) and rows
     without any text are dropped: neither would become a record.
     """
+    out: list[list[str]] = []
+    for row in rows:
+        cells = [_cell_text(cell) for cell in row]
+        if any(cell.strip() for cell in cells) and not is_header_row(cells):
+            out.append(cells)
+    return out
+
+
+def table_rows(tables: Iterable[Any]) -> list[list[str]]:
+    """Rows of img2table ``ExtractedTable`` objects (see :func:`body_rows`)."""
+    return body_rows(
+        [cell.value for cell in row] for table in tables for row in table.content.values()
+    )
+
+
+def pdfplumber_rows(pdf_path: Path) -> tuple[list[list[str]], float]:
+    """pdfplumber's own ``page.extract_tables()`` (default settings: ruling lines) on each
+    page: the body rows of every table, in page order, and the seconds taken."""
+    import pdfplumber
+
     rows: list[list[str]] = []
-    for table in tables:
-        for row in table.content.values():
-            cells = [_cell_text(cell.value) for cell in row]
-            if not any(cell.strip() for cell in cells) or is_header_row(cells):
-                continue
-            rows.append(cells)
-    return rows
+    start = time.perf_counter()
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            for table in page.extract_tables():
+                rows.extend(body_rows(table))
+            page.close()
+    return rows, time.perf_counter() - start
+
+
+def camelot_rows(pdf_path: Path) -> tuple[list[list[str]], float]:
+    """camelot 2 ``read_pdf(flavor="lattice")`` over all pages: body rows and seconds.
+
+    Lattice finds tables by their ruling lines in a rendering of the page (camelot 2
+    renders with pdfium; no Ghostscript is needed) and takes cell texts from pdfminer's
+    (playa's) layout. Its warnings (pages without a table) are silenced.
+    """
+    import warnings
+
+    from camelot.io import read_pdf
+
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tables = read_pdf(str(pdf_path), pages="1-end", flavor="lattice")
+    rows = body_rows(row for table in tables for row in table.df.itertuples(index=False))
+    return rows, time.perf_counter() - start
 
 
 @contextlib.contextmanager

@@ -1,4 +1,5 @@
-"""Scores for table extraction: character accuracy of cells, row matching, row F1.
+"""Scores for table extraction: character accuracy of cells, row matching, row F1, period
+accuracy and TEDS (tree-edit-distance similarity of the tables, as in PubTabNet).
 
 All functions are pure. Texts are compared after :func:`fold`, which removes only the
 differences that carry no meaning for a reader of a record (whitespace layout); it does
@@ -8,13 +9,16 @@ errors an engine (or our pipeline) has to fix and which must therefore cost accu
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
+from apted import APTED, Config
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -196,3 +200,110 @@ def score(expected: Sequence[Sequence[str]], got: Sequence[Sequence[str]]) -> Sc
         rows_expected=len(expected),
         rows_got=len(got),
     )
+
+
+# -- periods -----------------------------------------------------------------------------
+
+PeriodValue = tuple[dt.date | None, dt.date | None]
+"""A row's normalized period: (start, end), None where it could not be read."""
+
+
+def period_accuracy(
+    expected: Sequence[Sequence[str]],
+    got: Sequence[Sequence[str]],
+    expected_periods: Sequence[PeriodValue],
+    got_periods: Sequence[PeriodValue],
+) -> float:
+    """Share of expected rows whose matched row has the expected period start *and* end.
+
+    Rows are matched as by :func:`match_rows`; an unmatched expected row counts as wrong.
+    ``expected_periods[i]`` belongs to ``expected[i]``, ``got_periods[j]`` to ``got[j]``.
+    An expected (None, None) is met only by a matched row that read no period either.
+    """
+    if len(expected_periods) != len(expected) or len(got_periods) != len(got):
+        raise ValueError("one period per row is needed, for the expected and the got rows")
+    if not expected:
+        return 1.0
+    pairs = match_rows(expected, got)
+    right = sum(1 for i, j in pairs if j is not None and got_periods[j] == expected_periods[i])
+    return right / len(expected)
+
+
+# -- TEDS --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableNode:
+    """A node of a table as an HTML tree: ``table`` > ``tr`` > ``td`` (text in the td)."""
+
+    tag: str
+    text: str = ""
+    children: tuple[TableNode, ...] = ()
+
+    @property
+    def size(self) -> int:
+        return 1 + sum(child.size for child in self.children)
+
+
+def table_tree(rows: Sequence[Sequence[str]]) -> TableNode:
+    """The rows as ``<table><tr><td>…</td>…</tr>…</table>``, each cell's text folded.
+
+    Every cell spans one row and one column (the reports' tables have no spanning cells;
+    a row continued on the next page is one row of the record, and an engine that returns
+    it as two rows is given two ``tr``).
+    """
+    return TableNode(
+        "table",
+        children=tuple(
+            TableNode("tr", children=tuple(TableNode("td", fold(cell)) for cell in row))
+            for row in rows
+        ),
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalized_distance(a: str, b: str) -> float:
+    return Levenshtein.distance(a, b) / max(len(a), len(b))
+
+
+class _TableCosts(Config):  # type: ignore[misc]
+    """PubTabNet's costs: insert and delete 1; renaming a td costs the normalized edit
+    distance of the texts (0 for the structure-only score), other tags 0 or 1."""
+
+    valuecls = float
+
+    def __init__(self, *, structure_only: bool) -> None:
+        self.structure_only = structure_only
+
+    def rename(self, node1: TableNode, node2: TableNode) -> float:
+        if node1.tag != node2.tag:
+            return 1.0
+        if node1.tag == "td" and not self.structure_only and (node1.text or node2.text):
+            return _normalized_distance(node1.text, node2.text)
+        return 0.0
+
+    def children(self, node: TableNode) -> list[TableNode]:
+        return list(node.children)
+
+
+def tree_edit_distance(a: TableNode, b: TableNode, *, structure_only: bool = False) -> float:
+    """APTED tree edit distance (the ``apted`` package) with PubTabNet's costs."""
+    costs = _TableCosts(structure_only=structure_only)
+    return float(APTED(a, b, costs).compute_edit_distance())
+
+
+def teds(
+    expected: Sequence[Sequence[str]],
+    got: Sequence[Sequence[str]],
+    *,
+    structure_only: bool = False,
+) -> float:
+    """TEDS = 1 - TED(expected, got) / max(nodes): 1.0 for identical tables.
+
+    ``structure_only`` gives TEDS-S: cell texts are ignored, only rows and cells count.
+    Floored at 0: tables of very different shapes (one wide row against many one-cell
+    rows) can need more edits than the larger tree has nodes.
+    """
+    a, b = table_tree(expected), table_tree(got)
+    distance = tree_edit_distance(a, b, structure_only=structure_only)
+    return max(0.0, 1.0 - distance / max(a.size, b.size))

@@ -1,8 +1,18 @@
-"""Benchmark the scan path: ``python -m bench.run [--quick] [--out bench-results.json]``.
+"""The benchmark: ``python -m bench.run [--quick] [--parts ...] [--out bench/results.json]``
+writes the results as JSON and as markdown beside it (``results.md``), with the machine.
 
-For each scan profile of ``tests.fixtures.scan`` the example report (the bundled OCR export
-as fixture content, rendered with the "landscape" variant) is rendered to a PDF, "scanned"
-to page images and read by three engines:
+Parts (``--parts``, all by default):
+
+- ``digital``: the example report rendered in every layout variant of
+  ``tests.fixtures.pdfgen``, read by ours, pdfplumber's ``extract_tables`` and camelot
+  (lattice); see :mod:`bench.digital`;
+- ``scans``: for each scan profile of ``tests.fixtures.scan`` the example report (rendered
+  with the "landscape" variant) "scanned" to page images and read by the engines below;
+- ``memory``: peak memory of ours over long documents (:mod:`bench.memory`);
+- ``digits``: Thai-digit accuracy on digit sheets; ``batch``: ``batch --jobs 1`` and ``2``.
+
+Engines of the scan part (all in :mod:`bench.engines`, each run in a fresh process with
+its peak memory and CPU seconds, :mod:`bench.isolate`):
 
 - ``ours``: ``pipeline.document.process_document`` on an image-only PDF of the scanned
   pages, one page after another (``ours``) and with pages read in parallel, the command's
@@ -14,7 +24,10 @@ to page images and read by three engines:
   configuration asked for); ``img2table-ruled``: the same with ``implicit_rows=False``,
   which keeps a ruled row whole instead of cutting it at every text line.
 
-Expected rows are the rows of ``example_content()``. Expected *page* text is approximated as
+Expected rows are the rows of ``example_content()``; expected periods are those the
+text-export path gives for the same rows (``process_document`` on the bundled export).
+Scores: row F1, mean cell accuracy, period accuracy and TEDS / TEDS-S
+(:mod:`bench.metrics`). Expected *page* text is approximated as
 the expected cell texts present on that page, row by row, cell by cell, each cell cut to the
 part printed on that page (title, section headings and table headers are left out, so an
 engine's page text has some extra characters that count as insertions). Where each part of a
@@ -24,8 +37,9 @@ their consonant/digit/Latin skeleton only. Page character accuracy (1 - CER) is 
 sensitive: Tesseract reads a ruled table line by line across all columns, the expectation
 goes cell by cell, so it is reported beside ``page_char_recall_unordered`` (the share of
 expected characters found anywhere on the page), which measures recognition alone.
-``--quick`` (one profile, first 2 pages) scores the table engines against the rows cut the
-same way to those pages.
+``--quick`` (two profiles, first 2 pages; two digital variants; shorter long documents)
+scores the table engines against the rows cut the same way to those pages, and their
+periods as the project's normalizer reads the cut period cells.
 
 Rows split by a page break are expected whole (full run); engines that read page by page
 return two partial rows for them, which costs them cell accuracy and precision. That is
@@ -38,30 +52,34 @@ every subprocess): one thread each, so seconds per page compare engines, not thr
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.metadata
+import datetime as dt
 import json
 import os
-import platform
 import re
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.baselines import img2table_rows, plain_tesseract
-from bench.metrics import cell_accuracy, char_recall_unordered, score
-from extract.header import COLUMN_KEYS
+from bench.digital import bench_digital
+from bench.engines import (
+    Row,
+    evaluate,
+    image_only_pdf,
+    measured,
+    periods_of_cells,
+    seconds_ratios,
+)
+from bench.memory import bench_memory
+from bench.metrics import PeriodValue
+from bench.report import machine, markdown
 
 QUICK_PAGES = 2
 VARIANT = "landscape"
-DEFAULT_DPI = 300  # for a page image that carries no resolution
-
-Row = list[str]
 
 
 # -- expected text, page by page ---------------------------------------------------------
@@ -164,12 +182,6 @@ def pdf_page_texts(pdf: Path) -> list[str]:
 # -- scanning ----------------------------------------------------------------------------
 
 
-@dataclass
-class Scan:
-    images: list[Path]
-    pdf: Path | None = None  # an image-only PDF of all pages, when the scanner made one
-
-
 def scan_profiles() -> list[tuple[str, Any]]:
     """(name, profile) of every scan profile of the scanner simulation."""
     from tests.fixtures.scan import SCAN_PROFILES
@@ -177,325 +189,63 @@ def scan_profiles() -> list[tuple[str, Any]]:
     return list(SCAN_PROFILES.items())
 
 
-def scan(pdf: Path, out_dir: Path, name: str, profile: Any) -> Scan:
+def scan(pdf: Path, out_dir: Path, profile: Any) -> list[Path]:
     """The report scanned with `profile`: one PNG per page, the DPI in each file."""
     from tests.fixtures.scan import scan_pdf
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    return Scan(list(scan_pdf(pdf, out_dir, profile)))
+    return list(scan_pdf(pdf, out_dir, profile))
 
 
-def _image_dpi(path: Path) -> float:
-    from PIL import Image
-
-    with Image.open(path) as image:
-        dpi = image.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))
-    return float(dpi[0]) or DEFAULT_DPI
-
-
-def _bundle(images: Sequence[Path], target: Path, fmt: str) -> Path:
-    """All page images in one image-only PDF or multi-page TIFF, each page at its own DPI:
-    the PDF a scanner writes (JPEG pages, no text layer)."""
-    from PIL import Image
-
-    from tests.fixtures.scan import image_only_pdf, write_multipage_tiff
-
-    opened = [Image.open(path) for path in images]
-    try:
-        dpis = [round(_image_dpi(path)) for path in images]
-        writer = image_only_pdf if fmt == "PDF" else write_multipage_tiff
-        return Path(writer(opened, target, dpis))
-    finally:
-        for image in opened:
-            image.close()
-
-
-# -- engines -----------------------------------------------------------------------------
-
-
-@dataclass
-class EngineRun:
-    engine: str
-    available: bool
-    pages: int
-    seconds: float = 0.0
-    note: str = ""
-    rows: list[Row] = field(default_factory=list)
-    page_texts: list[str] = field(default_factory=list)
-
-    @property
-    def seconds_per_page(self) -> float | None:
-        return self.seconds / self.pages if self.available and self.pages else None
-
-
-def run_ours(
-    images: Sequence[Path], pdf: Path | None, work: Path, *, jobs: int = 1, engine: str = "ours"
-) -> EngineRun:
-    """Our pipeline on the whole scanned report, in the first form it accepts.
-
-    `jobs=1` reads one page after another, like the plain Tesseract baseline; the default
-    of the command (`jobs` = cores) reads pages in parallel and is reported beside it.
-    """
-    try:
-        from ocr.tesseract import OcrSettings
-        from pipeline.config import Settings
-        from pipeline.document import Status, process_document
-    except Exception as exc:  # the pipeline is being changed; a broken import is "not available"
-        note = f"not available: cannot import the pipeline ({type(exc).__name__}: {exc})"
-        return EngineRun(engine, False, len(images), note=note)
-    settings = Settings(ocr=OcrSettings(jobs=jobs))
-
-    candidates: list[tuple[str, Callable[[], list[Path]]]] = [
-        ("image-only PDF", lambda: [pdf or _bundle(images, work / "scan.pdf", "PDF")]),
-        ("multi-page TIFF", lambda: [_bundle(images, work / "scan.tif", "TIFF")]),
-        ("page images", lambda: list(images)),
-    ]
-    errors: list[str] = []
-    for label, inputs in candidates:
-        rows: list[Row] = []
-        done = 0
-        start = time.perf_counter()
-        try:
-            paths = inputs()
-        except Exception as exc:
-            errors.append(f"{label}: cannot write it ({exc})")
-            continue
-        for path in paths:
-            result = process_document(path, settings)
-            if result.status is Status.DONE and result.records:
-                done += 1
-                rows.extend(
-                    [getattr(r.cells, key) or "" for key in COLUMN_KEYS] for r in result.records
-                )
-            else:
-                errors.append(f"{label}: {result.error or 'no records'}")
-        seconds = time.perf_counter() - start
-        if done:
-            note = f"input: {label}, {jobs} job(s)"
-            return EngineRun(engine, True, len(images), seconds, note, rows)
-    return EngineRun(engine, False, len(images), note="not available: " + "; ".join(errors[:3]))
-
-
-def run_tesseract(images: Sequence[Path]) -> EngineRun:
-    texts: list[str] = []
-    seconds = 0.0
-    for path in images:
-        text, taken = plain_tesseract(path)
-        texts.append(text)
-        seconds += taken
-    return EngineRun("tesseract", True, len(images), seconds, "tesseract -l tha", page_texts=texts)
-
-
-def run_img2table(images: Sequence[Path], *, implicit_rows: bool = True) -> EngineRun:
-    name = "img2table" if implicit_rows else "img2table-ruled"
-    try:
-        rows, seconds = img2table_rows(images, implicit_rows=implicit_rows)
-    except ImportError as exc:
-        return EngineRun(name, False, len(images), note=f"not installed: {exc}")
-    note = f"img2table 2.0 + tesseract, implicit_rows={implicit_rows}"
-    return EngineRun(name, True, len(images), seconds, note, rows)
-
-
-# -- scoring and report ------------------------------------------------------------------
-
-
-def _mean(values: Sequence[float]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
-def evaluate(
-    run: EngineRun, expected_rows: Sequence[Sequence[str]], expected_pages: Sequence[str]
-) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "engine": run.engine,
-        "available": run.available,
-        "note": run.note,
-        "pages": run.pages,
-        "seconds": round(run.seconds, 3) if run.available else None,
-        "seconds_per_page": run.seconds_per_page,
-        "row_f1": None,
-        "cell_accuracy": None,
-        "precision": None,
-        "recall": None,
-        "rows_expected": len(expected_rows),
-        "rows_got": None,
-        "page_char_accuracy": None,
-        "page_char_recall_unordered": None,
-    }
-    if not run.available:
-        return out
-    if run.page_texts:
-        pairs = list(zip(expected_pages, run.page_texts, strict=True))
-        out["page_char_accuracy"] = _mean([cell_accuracy(e, g) for e, g in pairs])
-        out["page_char_recall_unordered"] = _mean([char_recall_unordered(e, g) for e, g in pairs])
-    else:
-        out.update(score(expected_rows, run.rows).as_dict())
-        out["rows"] = run.rows
-    return out
-
-
-def _ratio(a: float | None, b: float | None) -> float | None:
-    return a / b if a is not None and b else None
-
-
-def machine() -> dict[str, Any]:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram_gib: float | None = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                ram_gib = round(int(line.split()[1]) / 1024 / 1024, 2)
-    except OSError:
-        pass
-    try:
-        probe = subprocess.run(
-            ["tesseract", "--version"], capture_output=True, text=True, timeout=30, check=False
-        )
-        tesseract = (probe.stdout + probe.stderr).splitlines()[0].strip()
-    except (OSError, IndexError, subprocess.SubprocessError):
-        tesseract = "not found"
-    versions: dict[str, str | None] = {}
-    for package in ("img2table", "opencv-contrib-python", "numpy", "pytesseract", "rapidfuzz"):
-        try:
-            versions[package] = importlib.metadata.version(package)
-        except importlib.metadata.PackageNotFoundError:
-            versions[package] = None
-    return {
-        "nproc": len(os.sched_getaffinity(0)),
-        "cpu_count": os.cpu_count(),
-        "cpu_model": cpu,
-        "ram_gib": ram_gib,
-        "tesseract": tesseract,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "packages": versions,
-        "omp_thread_limit": os.environ.get("OMP_THREAD_LIMIT"),
-    }
-
-
-def _fmt(value: Any, digits: int = 3) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
-def print_table(profiles: Sequence[Mapping[str, Any]]) -> None:
-    headers = [
-        "profile",
-        "engine",
-        "row F1",
-        "cell acc",
-        "page char acc",
-        "page chars any order",
-        "s/page",
-        "ours/tess s",
-        "ours/img2t acc",
-        "ours/img2t-ruled acc",
-        "note",
-    ]
-    lines: list[list[str]] = []
-    for entry in profiles:
-        ratios = entry["ratios"]
-        for result in entry["engines"]:
-            ours = result["engine"] == "ours"
-            seconds_ratio = {
-                "ours": ratios["ours_over_tesseract_seconds"],
-                "ours-parallel": ratios["ours_parallel_over_tesseract_seconds"],
-            }.get(result["engine"])
-            lines.append(
-                [
-                    entry["profile"],
-                    result["engine"],
-                    _fmt(result["row_f1"]),
-                    _fmt(result["cell_accuracy"]),
-                    _fmt(result["page_char_accuracy"]),
-                    _fmt(result["page_char_recall_unordered"]),
-                    _fmt(result["seconds_per_page"], 2),
-                    _fmt(seconds_ratio, 2) if seconds_ratio is not None else "",
-                    _fmt(entry["ratios"]["ours_over_img2table_cell_accuracy"], 2) if ours else "",
-                    _fmt(ratios["ours_over_img2table_ruled_cell_accuracy"], 2) if ours else "",
-                    result["note"][:60],
-                ]
-            )
-    try:
-        rich_console = importlib.import_module("rich.console")
-        rich_table = importlib.import_module("rich.table")
-    except ImportError:
-        widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(headers)]
-        print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
-        print("  ".join("-" * w for w in widths))
-        for line in lines:
-            print("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)))
-        return
-    table = rich_table.Table(title="thaireport scan benchmark")
-    for header in headers:
-        table.add_column(header)
-    for line in lines:
-        table.add_row(*line)
-    rich_console.Console().print(table)
+CLEAN_PROFILES = ("clean300", "clean200", "upside_down")
+QUICK_PROFILES = ("clean300", "office200")
+SCAN_PEERS = ("tesseract", "img2table", "img2table-ruled")
 
 
 def bench_profile(
-    name: str, profile: Any, report_pdf: Path, located: Any, pages: int, all_rows: Any, work: Path
+    name: str,
+    profile: Any,
+    report_pdf: Path,
+    located: Any,
+    pages: int,
+    expected: Expected,
+    work: Path,
 ) -> dict[str, Any]:
-    scanned = scan(report_pdf, work / name, name, profile)
-    images = scanned.images[:pages]
-    in_scope = set(range(len(images)))
-    whole = len(images) == len(scanned.images)
-    expected_rows = [list(r) for r in all_rows] if whole else rows_on_pages(located, in_scope)
+    scanned = scan(report_pdf, work / name, profile)
+    images = scanned[:pages]
+    whole = len(images) == len(scanned)
+    if whole:
+        expected_rows, expected_periods = expected.rows, expected.periods
+    else:  # cut to the pages read: periods as the project's normalizer reads the cut cells
+        expected_rows = rows_on_pages(located, set(range(len(images))))
+        expected_periods = periods_of_cells(expected_rows, expected.fiscal_year_be)
     expected_pages = [page_text_expected(located, page) for page in range(len(images))]
     print(f"[{name}] {len(images)} page(s), {len(expected_rows)} expected row(s)", flush=True)
+    n = len(images)
+    pdf = image_only_pdf(images, work / name / f"scan-{n}.pdf")
+    cores = os.cpu_count() or 1
     runs = [
-        run_ours(images, scanned.pdf if whole else None, work / name),
-        run_ours(
-            images,
-            scanned.pdf if whole else None,
-            work / name,
-            jobs=os.cpu_count() or 1,
-            engine="ours-parallel",
-        ),
-        run_tesseract(images),
-        run_img2table(images),
-        run_img2table(images, implicit_rows=False),
-    ]
+        measured("run_ours_document", "ours", n, pdf, n),
+        measured("run_ours_document", "ours-parallel", n, pdf, n, jobs=cores,
+                 engine="ours-parallel"),
+        measured("run_tesseract", "tesseract", n, images),
+        measured("run_img2table", "img2table", n, images),
+        measured("run_img2table", "img2table-ruled", n, images, implicit_rows=False),
+    ]  # fmt: skip
     results = []
     for run in runs:
         print(f"[{name}] {run.engine}: {run.note} ({run.seconds:.1f} s)", flush=True)
-        results.append(evaluate(run, expected_rows, expected_pages))
-    by_engine = {r["engine"]: r for r in results}
+        results.append(
+            evaluate(run, expected_rows, expected_pages, expected_periods, expected.fiscal_year_be)
+        )
     return {
         "profile": name,
+        "kind": "scanned-clean" if name in CLEAN_PROFILES else "scanned-degraded",
+        "description": profile.description,
         "pages": len(images),
-        "pages_scanned": len(scanned.images),
-        "expected_rows": expected_rows,
+        "pages_scanned": len(scanned),
         "engines": results,
-        "ratios": {
-            "ours_over_tesseract_seconds": _ratio(
-                by_engine["ours"]["seconds_per_page"], by_engine["tesseract"]["seconds_per_page"]
-            ),
-            "ours_parallel_over_tesseract_seconds": _ratio(
-                by_engine["ours-parallel"]["seconds_per_page"],
-                by_engine["tesseract"]["seconds_per_page"],
-            ),
-            "ours_over_img2table_cell_accuracy": _ratio(
-                by_engine["ours"]["cell_accuracy"], by_engine["img2table"]["cell_accuracy"]
-            ),
-            "ours_over_img2table_row_f1": _ratio(
-                by_engine["ours"]["row_f1"], by_engine["img2table"]["row_f1"]
-            ),
-            "ours_over_img2table_ruled_cell_accuracy": _ratio(
-                by_engine["ours"]["cell_accuracy"], by_engine["img2table-ruled"]["cell_accuracy"]
-            ),
-        },
+        "seconds_ratios": seconds_ratios(results, ("ours", "ours-parallel"), SCAN_PEERS),
     }
 
 
@@ -576,65 +326,125 @@ def bench_digit_sheets(seeds: int) -> dict[str, dict[str, Any]]:
     return out
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="one profile, first 2 pages")
-    parser.add_argument("--out", type=Path, default=Path("bench-results.json"))
-    parser.add_argument("--keep", type=Path, help="keep rendered and scanned files here")
-    args = parser.parse_args(argv)
+@dataclass(frozen=True)
+class Expected:
+    """What every engine should return for the whole example report."""
 
-    os.environ["OMP_THREAD_LIMIT"] = "1"  # inherited by every engine's subprocess
-    from tests.fixtures.content import example_content
-    from tests.fixtures.pdfgen import VARIANTS, render_report
+    rows: list[Row]
+    periods: list[PeriodValue]
+    fiscal_year_be: int
+
+
+def expected_from_export() -> Expected:
+    """The example's rows (fixture content) and their periods as the text-export path
+    normalizes them (``process_document`` on the bundled OCR export)."""
+    from pipeline.document import Status, process_document
+    from tests.fixtures.content import EXAMPLE_EXPORT, example_content
 
     content = example_content()
-    all_rows = [list(row) for section in content.sections for row in section.rows]
+    rows = [list(row) for section in content.sections for row in section.rows]
+    result = process_document(EXAMPLE_EXPORT)
+    if result.status is not Status.DONE or len(result.records) != len(rows):
+        raise RuntimeError(f"the example export gives no expectation: {result.error}")
+    periods = [(r.normalized.period_start, r.normalized.period_end) for r in result.records]
+    fiscal = result.records[0].fiscal_year
+    if fiscal is None:
+        raise RuntimeError("the example export has no fiscal year")
+    return Expected(rows, periods, fiscal.be)
+
+
+PARTS = ("digital", "scans", "memory", "digits", "batch")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a subset of every part")
+    parser.add_argument("--out", type=Path, default=Path("bench/results.json"))
+    parser.add_argument("--markdown", type=Path, help="default: --out with the suffix .md")
+    parser.add_argument(
+        "--parts", default=",".join(PARTS), help=f"comma-separated, of {', '.join(PARTS)}"
+    )
+    parser.add_argument("--keep", type=Path, help="keep rendered and scanned files here")
+    args = parser.parse_args(argv)
+    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    if parts - set(PARTS):
+        parser.error(f"unknown part(s): {', '.join(sorted(parts - set(PARTS)))}")
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # inherited by every engine's process
+    from tests.fixtures.pdfgen import VARIANTS, render_report
+
+    started = _now()
+    expected = expected_from_export()
+    results: dict[str, Any] = {
+        "started": started,
+        "load_start": os.getloadavg()[0],
+        "quick": args.quick,
+        "variant": VARIANT,
+    }
     with tempfile.TemporaryDirectory(prefix="thaireport-bench-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        report_pdf = render_report(content, work / "report.pdf", VARIANTS[VARIANT])
+        from tests.fixtures.content import example_content
+
+        report_pdf = render_report(example_content(), work / "report.pdf", VARIANTS[VARIANT])
         page_texts = pdf_page_texts(report_pdf)
-        located = locate_cells(all_rows, page_texts)
-        profiles = scan_profiles()
-        if args.quick:
-            profiles = profiles[:1]
-        pages = QUICK_PAGES if args.quick else len(page_texts)
-        entries = [
-            bench_profile(name, profile, report_pdf, located, pages, all_rows, work)
-            for name, profile in profiles
-        ]
-    digit_sheets = bench_digit_sheets(1 if args.quick else DIGIT_SHEET_SEEDS)
-    with tempfile.TemporaryDirectory(prefix="thaireport-batch-") as tmp:
-        batch = bench_batch_jobs(Path(tmp), args.quick)
-    results = {
-        "digit_sheets": digit_sheets,
-        "batch": batch,
-        "quick": args.quick,
-        "variant": VARIANT,
-        "report_pages": len(page_texts),
-        "machine": machine(),
-        "profiles": entries,
-    }
-    print_table(entries)
-    for name, sheet in digit_sheets.items():
-        print(
-            f"digit sheet {name}: Thai digits right {sheet['tesseract']:.2%} with Tesseract "
-            f"alone, {sheet['corrected']:.2%} re-read ({sheet['printed']} digits, "
-            f"{sheet['seconds_per_page']:.3f} s/page for the re-reading)"
+        results["report_pages"] = len(page_texts)
+        results["digital"] = (
+            bench_digital(work, args.quick, expected.rows, expected.periods,
+                          expected.fiscal_year_be)
+            if "digital" in parts else []
+        )  # fmt: skip
+        entries = []
+        if "scans" in parts:
+            located = locate_cells(expected.rows, page_texts)
+            profiles = scan_profiles()
+            if args.quick:
+                profiles = [(n, p) for n, p in profiles if n in QUICK_PROFILES]
+            pages = QUICK_PAGES if args.quick else len(page_texts)
+            entries = [
+                bench_profile(name, profile, report_pdf, located, pages, expected, work)
+                for name, profile in profiles
+            ]
+        results["profiles"] = entries
+        results["memory"] = (
+            bench_memory(work, args.quick, report_pdf) if "memory" in parts else None
         )
-    print(
-        f"batch of {batch['files']} scanned files ({batch['pages']} pages): --jobs 1 "
-        f"{batch['seconds_jobs_1']:.1f} s, --jobs 2 {batch['seconds_jobs_2']:.1f} s, "
-        f"speed-up {batch['speedup']:.2f}x, same records: {batch['same_records']}"
-    )
-    mach = results["machine"]
-    print(
-        f"machine: {mach['nproc']} CPU(s) {mach['cpu_model']}, {mach['ram_gib']} GiB, "
-        f"{mach['tesseract']}, OMP_THREAD_LIMIT={mach['omp_thread_limit']}"
-    )
-    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"written: {args.out}")
+    if "digits" in parts:
+        results["digit_sheets"] = bench_digit_sheets(1 if args.quick else DIGIT_SHEET_SEEDS)
+    if "batch" in parts:
+        with tempfile.TemporaryDirectory(prefix="thaireport-batch-") as tmp:
+            results["batch"] = bench_batch_jobs(Path(tmp), args.quick)
+    results["finished"] = _now()
+    results["machine"] = machine()
+    results["corpus"] = corpus_summary(results, len(expected.rows))
+    text = markdown(results)
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str) + "\n",
+                        encoding="utf-8")  # fmt: skip
+    target = args.markdown or args.out.with_suffix(".md")
+    target.write_text(text, encoding="utf-8")
+    print(f"written: {args.out}, {target}")
     return 0
+
+
+def corpus_summary(results: Mapping[str, Any], rows_expected: int) -> dict[str, Any]:
+    digital = sum(e["pages"] for e in results["digital"])
+    clean = sum(e["pages"] for e in results["profiles"] if e["kind"] == "scanned-clean")
+    degraded = sum(e["pages"] for e in results["profiles"] if e["kind"] == "scanned-degraded")
+    return {
+        "pages": digital + clean + degraded,
+        "digital_pages": digital,
+        "digital_documents": len(results["digital"]),
+        "scanned_clean_pages": clean,
+        "scanned_degraded_pages": degraded,
+        "scan_profiles": len(results["profiles"]),
+        "rows_expected": rows_expected,
+    }
 
 
 if __name__ == "__main__":

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bench.metrics import (
     Score,
+    TableNode,
     cell_accuracy,
     cer,
     char_recall_unordered,
     fold,
     match_rows,
     mean_cell_accuracy,
+    period_accuracy,
     row_f1,
     score,
+    table_tree,
+    teds,
+    tree_edit_distance,
 )
 
 ROW_A = ("มาตรการประกาศเจตจำนงสุจริต", "จัดประชุมชี้แจง", "สำนักปลัด", "ต.ค. ๒๕๖๖", "ร้อยละ ๙๕", "ดี")
@@ -109,3 +116,64 @@ def test_empty_inputs() -> None:
 def test_char_recall_unordered() -> None:
     assert char_recall_unordered("กขค ง", "งค ขก") == 1.0
     assert char_recall_unordered("abcd", "ab") == pytest.approx(0.5)
+
+
+FY2567 = (dt.date(2023, 10, 1), dt.date(2024, 9, 30))
+OCT2566 = (dt.date(2023, 10, 1), dt.date(2023, 10, 31))
+NO_PERIOD: tuple[None, None] = (None, None)
+
+
+def test_period_accuracy_counts_rows_with_start_and_end_right() -> None:
+    expected = [ROW_A, ROW_B, ROW_C]
+    periods = [OCT2566, FY2567, NO_PERIOD]
+    assert period_accuracy(expected, expected, periods, periods) == 1.0
+    # Rows matched whatever their order; a wrong end is a wrong period.
+    wrong_end = (dt.date(2023, 10, 1), dt.date(2024, 9, 29))
+    got_periods = [FY2567, OCT2566, wrong_end]
+    got = [ROW_B, ROW_A, ROW_C]
+    assert period_accuracy(expected, got, periods, got_periods) == pytest.approx(2 / 3)
+    # A missing row costs its period; no period read where one is expected is wrong.
+    assert period_accuracy(expected, [ROW_A], periods, [OCT2566]) == pytest.approx(1 / 3)
+    assert period_accuracy([ROW_A], [ROW_A], [OCT2566], [NO_PERIOD]) == 0.0
+    assert period_accuracy([], [ROW_A], [], [OCT2566]) == 1.0
+    with pytest.raises(ValueError, match="one period per row"):
+        period_accuracy(expected, expected, periods, [])
+
+
+def _tree(label: str, *children: TableNode) -> TableNode:
+    return TableNode(label, children=children)
+
+
+def test_tree_edit_distance_of_the_textbook_example() -> None:
+    # Zhang & Shasha (1989), figure 1: f(d(a c(b)) e) against f(c(d(a b)) e) is 2
+    # (delete c below d, insert c above d).
+    one = _tree("f", _tree("d", _tree("a"), _tree("c", _tree("b"))), _tree("e"))
+    two = _tree("f", _tree("c", _tree("d", _tree("a"), _tree("b"))), _tree("e"))
+    assert tree_edit_distance(one, two) == 2.0
+    assert tree_edit_distance(one, one) == 0.0
+    assert tree_edit_distance(_tree("a"), _tree("b")) == 1.0
+
+
+def test_table_tree_counts_table_rows_and_cells() -> None:
+    tree = table_tree([["a", "b"], ["c", "d"]])
+    assert tree.size == 7
+    assert [cell.text for row in tree.children for cell in row.children] == ["a", "b", "c", "d"]
+    assert table_tree([["สำนัก\nปลัด  "]]).children[0].children[0].text == "สำนักปลัด"
+
+
+def test_teds_on_small_tables() -> None:
+    table = [["abc", "def"], ["ghi", "jkl"]]  # 7 nodes
+    assert teds(table, table) == 1.0
+    # A missing row: delete tr and its two td, 3 of 7 nodes.
+    assert teds(table, table[:1]) == pytest.approx(1 - 3 / 7)
+    # One character of a three-character cell: rename cost 1/3.
+    typo = [["abc", "dex"], ["ghi", "jkl"]]
+    assert teds(table, typo) == pytest.approx(1 - (1 / 3) / 7)
+    assert teds(table, typo, structure_only=True) == 1.0
+    # An extra cell: one insertion, normalized by the larger tree (5 nodes).
+    assert teds([["a", "b"]], [["a", "b", "c"]]) == pytest.approx(0.8)
+    # A row cut in two by a page break: its texts are split, one tr and two td inserted.
+    split = [["ab", "de"], ["c", "f"]]
+    assert teds([["abc", "def"]], split, structure_only=True) == pytest.approx(1 - 3 / 7)
+    assert teds([["abc", "def"]], split) < teds([["abc", "def"]], split, structure_only=True)
+    assert teds([], []) == 1.0
