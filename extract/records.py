@@ -353,7 +353,7 @@ def normalize_cells(
     return normalized, warnings
 
 
-def apply_corrections(
+def correct_cells(
     record: MeasureRecord, texts: dict[str, str], *, source: str, at: dt.datetime
 ) -> MeasureRecord:
     """The record with these cells set to a person's text and marked verified.

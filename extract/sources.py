@@ -36,12 +36,15 @@ MAX_PAGE_PIXELS = 200_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PAGE_PIXELS
 
 
+def _is_pdf(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return b"%PDF-" in handle.read(1024)  # as pipeline.document.detect_kind decides
+
+
 def page_images(path: Path, numbers: Iterable[int], dpi: int) -> Iterator[Image.Image]:
     """The images OCR read for these pages (1-based), taken again from the file."""
     wanted = set(numbers)
-    with path.open("rb") as handle:
-        is_pdf = b"%PDF-" in handle.read(1024)  # as pipeline.document.detect_kind decides
-    if is_pdf:
+    if _is_pdf(path):
         for number in sorted(wanted):
             yield _pdf_page_image(path, number - 1, dpi)[0]
         return
@@ -83,9 +86,7 @@ def page_views(
     """Every page of a PDF or an image file: pages read by OCR as OCR read them, the rest
     rendered at `preview_dpi`. Text exports have no pages to show."""
     read = {page.number: page for page in ocr_pages}
-    with path.open("rb") as handle:
-        is_pdf = b"%PDF-" in handle.read(1024)
-    if not is_pdf:
+    if not _is_pdf(path):
         for page, image in zip(ocr_pages, page_images(path, read, dpi), strict=True):
             yield PageView(page.number, page.width, page.height, as_read(image, page))
         return

@@ -7,7 +7,7 @@ output directory writes them, atomically, like everything else it writes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,7 +97,7 @@ def document_files(
         yield places.review, page.encode("utf-8")
 
 
-def write_document_files(files: Iterator[tuple[str, bytes]], out_dir: Path) -> list[Path]:
+def write_document_files(files: Iterable[tuple[str, bytes]], out_dir: Path) -> list[Path]:
     """Write each file under `out_dir`, atomically; return the paths. A name that would
     leave `out_dir` (through "..", or a symbolic link inside it) is refused."""
     written = []

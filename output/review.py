@@ -291,6 +291,14 @@ _VIEW = re.compile(
 _DATA = re.compile(r'<script type="application/json" id="review-data">(.*?)</script>', re.S)
 
 
+def revise_review(
+    text: str, records: Sequence[MeasureRecord], *, low_confidence_below: float
+) -> str:
+    """A review page written by `review_html`, again with these records (its images kept)."""
+    document, views = read_review(text)
+    return review_html(document, records, views, low_confidence_below=low_confidence_below)
+
+
 def review_document(text: str) -> ReviewDocument:
     """What a review page written by `review_html` is about (its head is enough)."""
     found = _DATA.search(text)

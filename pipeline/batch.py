@@ -30,7 +30,7 @@ from extract.records import MeasureRecord
 from ocr.tesseract import OcrSettings
 from output.atomic import atomic_write
 from output.document_files import BATCH_FOLDER, DocumentPlaces, write_document_files
-from output.review import read_review, review_html
+from output.review import revise_review
 from output.writers import FORMATS, write_jsonl, write_record_stream
 from pipeline.config import DEFAULT_FORMATS, DEFAULT_MAX_PAGES, Settings
 from pipeline.correction_log import LoggedCorrection, read_log, reapply
@@ -344,7 +344,7 @@ def _store(reading: DocumentReading, plan: _Plan, state: BatchState, out_dir: Pa
         if corrected != list(records):
             records = tuple(corrected)
             files = tuple(_with_corrections(name, content, records) for name, content in files)
-        write_document_files(iter(files), out_dir)
+        write_document_files(files, out_dir)
         with atomic_write(out_dir / output) as handle:
             write_jsonl(records, handle)
     outcome = Outcome(
@@ -372,9 +372,9 @@ def _with_corrections(
     """A review page written by the worker, again with the corrected records."""
     if not name.endswith(".review.html"):
         return name, content
-    document, views = read_review(content.decode("utf-8"))
     low = OcrSettings().min_confidence
-    return name, review_html(document, records, views, low_confidence_below=low).encode("utf-8")
+    page = revise_review(content.decode("utf-8"), records, low_confidence_below=low)
+    return name, page.encode("utf-8")
 
 
 def _summarize(rows: Sequence[DocumentRow]) -> BatchSummary:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.records import MeasureRecord, RecordWarning, apply_corrections
+from extract.records import MeasureRecord, RecordWarning, correct_cells
 from output.atomic import atomic_write
 
 CORRECTIONS_LOG = "corrections.jsonl"
@@ -100,7 +100,7 @@ def reapply(
                     )
                 )
         for (source, at), texts in groups.items():
-            record = apply_corrections(record, texts, source=source, at=at)
+            record = correct_cells(record, texts, source=source, at=at)
         if notes:
             record = record.model_copy(update={"warnings": [*record.warnings, *notes]})
         result.append(record)

@@ -21,12 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from extract.header import COLUMN_KEYS
-from extract.records import MeasureRecord
-from extract.records import apply_corrections as correct_record
+from extract.records import MeasureRecord, correct_cells
 from ocr.tesseract import OcrSettings
 from output.atomic import atomic_write
 from output.document_files import DocumentPlaces, write_document_files
-from output.review import find_reviews, read_review, review_html
+from output.review import find_reviews, revise_review
 from output.tables import read_parquet, read_sqlite, write_sqlite
 from output.writers import RECORD_FORMATS, write_jsonl, write_records
 from pipeline.batch import DOCS_DIR, rebuild_outputs
@@ -208,8 +207,7 @@ def _reviews(outputs: _Outputs, documents: set[str]) -> Iterator[tuple[str, byte
     low = OcrSettings().min_confidence
     for document, path in sorted(outputs.reviews(documents).items()):
         records = [r for r in outputs.records.values() if r.document_id == document]
-        info, views = read_review(path.read_text(encoding="utf-8"))
-        page = review_html(info, records, views, low_confidence_below=low)
+        page = revise_review(path.read_text(encoding="utf-8"), records, low_confidence_below=low)
         yield str(path.relative_to(outputs.out_dir)), page.encode("utf-8")
 
 
@@ -232,7 +230,7 @@ def apply_corrections(
     log: list[LoggedCorrection] = []
     for rid, texts in by_record.items():
         before = outputs.records[rid]
-        after = correct_record(before, texts, source=corrections_file.name, at=at)
+        after = correct_cells(before, texts, source=corrections_file.name, at=at)
         outputs.records[rid] = after
         log.extend(
             LoggedCorrection(rid, key, after.verified[key].read, text, corrections_file.name, at)

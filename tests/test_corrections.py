@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.records import MeasureRecord, apply_corrections
+from extract.records import MeasureRecord, correct_cells
 from output.review import read_review
 from output.tables import read_parquet, read_sqlite
 from tests.fixtures.content import EXAMPLE_EXPORT, EXAMPLES
@@ -231,12 +231,12 @@ def test_apply_corrections_keeps_what_was_first_read() -> None:
 
     record = process_document(EXAMPLE_EXPORT).records[0]
     at = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)
-    once = apply_corrections(record, {"period": "๑ ต.ค. ๒๕๖๖"}, source="a.csv", at=at)
-    twice = apply_corrections(once, {"period": NEW_PERIOD}, source="b.csv", at=at)
+    once = correct_cells(record, {"period": "๑ ต.ค. ๒๕๖๖"}, source="a.csv", at=at)
+    twice = correct_cells(once, {"period": NEW_PERIOD}, source="b.csv", at=at)
     assert twice.verified["period"].read == record.cells.period
     assert twice.verified["period"].source == "b.csv"
     with pytest.raises(ValueError, match="not a column"):
-        apply_corrections(record, {"budget": "1"}, source="a.csv", at=at)
+        correct_cells(record, {"budget": "1"}, source="a.csv", at=at)
 
 
 def test_documents_with_the_same_name_keep_their_own_review_pages(tmp_path: Path) -> None:
