@@ -56,10 +56,17 @@ bench: system venv
 bench-quick: system venv
 	$(BIN)/python -m bench.run --quick --out bench-results-quick.json
 
+LINTED := thaireport pipeline ocr extract output tests bench tools
 lint: venv
-	$(BIN)/ruff check pipeline ocr extract output tests
-	$(BIN)/ruff format --check pipeline ocr extract output tests
-	$(BIN)/mypy
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	@# mypy cannot follow setuptools' folder-to-package mapping: it checks a tree of links
+	@# laid out as the package installs (thaireport/{pipeline,ocr,extract,output} -> ../X)
+	@rm -rf build/typecheck && mkdir -p build/typecheck/thaireport
+	@for f in thaireport/*; do ln -s "$(CURDIR)/$$f" build/typecheck/thaireport/; done
+	@for d in pipeline ocr extract output; do ln -s "$(CURDIR)/$$d" build/typecheck/thaireport/$$d; done
+	@ln -s "$(CURDIR)/bench" build/typecheck/bench && ln -s "$(CURDIR)/tests" build/typecheck/tests && ln -s "$(CURDIR)/tools" build/typecheck/tools
+	cd build/typecheck && $(CURDIR)/$(BIN)/mypy --config-file $(CURDIR)/pyproject.toml
 
 clean:
 	rm -rf $(VENV) .stamps out .pytest_cache .mypy_cache .ruff_cache

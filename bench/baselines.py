@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from extract.header import is_header_row
+from thaireport.extract.header import is_header_row
 
 TESSERACT_TIMEOUT = 600.0
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from thaireport.extract.header import COLUMN_KEYS
+
 from bench.baselines import camelot_rows, img2table_rows, pdfplumber_rows, plain_tesseract
 from bench.isolate import PeakMemory, run_isolated
 from bench.metrics import (
@@ -36,7 +38,6 @@ from bench.metrics import (
     score,
     teds,
 )
-from extract.header import COLUMN_KEYS
 
 DEFAULT_DPI = 300  # for a page image that carries no resolution
 PERIOD_COLUMN = COLUMN_KEYS.index("period")
@@ -153,9 +154,9 @@ def run_ours_document(path: Path, pages: int, *, jobs: int = 1, engine: str = "o
     `jobs=1` reads one page after another; `jobs` = cores is the command's default (OCR
     pages read in parallel)."""
     try:
-        from ocr.tesseract import OcrSettings
-        from pipeline.config import Settings
-        from pipeline.document import Status, process_document
+        from thaireport.pipeline.document import Status, process_document
+
+        from thaireport.settings import OcrSettings, Settings
     except Exception as exc:  # the pipeline is being changed; a broken import is "not available"
         note = f"not available: cannot import the pipeline ({type(exc).__name__}: {exc})"
         return EngineRun(engine, False, pages, note=note)
@@ -229,7 +230,7 @@ def _mean(values: Sequence[float]) -> float | None:
 def periods_of_cells(rows: Sequence[Sequence[str]], fiscal_year_be: int) -> list[PeriodValue]:
     """Each row's period cell read by the project's normalizer (for engines that give
     only text), in the report's fiscal year."""
-    from extract.normalize.dates import parse_period
+    from thaireport.extract.normalize.dates import parse_period
 
     out: list[PeriodValue] = []
     for row in rows:

@@ -24,10 +24,9 @@ INTERVAL = 0.002  # seconds between samples
 
 def _profile(pdf: Path, out: Path, name: str) -> None:
     from pyinstrument import Profiler
+    from thaireport.pipeline.document import process_document
 
-    from ocr.tesseract import OcrSettings
-    from pipeline.config import Settings
-    from pipeline.document import process_document
+    from thaireport.settings import OcrSettings, Settings
 
     settings = Settings(ocr=OcrSettings(jobs=1))
     process_document(pdf, settings)  # start-up paid here

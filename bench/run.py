@@ -338,7 +338,8 @@ class Expected:
 def expected_from_export() -> Expected:
     """The example's rows (fixture content) and their periods as the text-export path
     normalizes them (``process_document`` on the bundled OCR export)."""
-    from pipeline.document import Status, process_document
+    from thaireport.pipeline.document import Status, process_document
+
     from tests.fixtures.content import EXAMPLE_EXPORT, example_content
 
     content = example_content()

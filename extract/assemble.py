@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from extract.header import COLUMN_KEYS, match_header
-from extract.model import (
+from thaireport.extract.header import COLUMN_KEYS, match_header
+from thaireport.extract.sections import parse_title_block
+
+from thaireport.model import (
     Cell,
     ExtractedReport,
     Issue,
@@ -19,7 +21,6 @@ from extract.model import (
     TableRow,
     TextSource,
 )
-from extract.sections import parse_title_block
 
 
 @dataclass

@@ -10,8 +10,8 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from extract.normalize import find_dates
-from extract.vocabulary import RESPONSIBLE_UNITS
+from thaireport.extract.normalize import find_dates
+from thaireport.extract.vocabulary import RESPONSIBLE_UNITS
 
 # Words a period cell may hold besides its dates ("ตั้งแต่วันที่ … ถึงวันที่ …", "ไตรมาสที่ ๑").
 PERIOD_WORDS: tuple[str, ...] = (

@@ -31,9 +31,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
-
-from extract.normalize import DateSpan, find_counts, find_dates, find_percentages
-from extract.vocabulary import (
+from thaireport.extract.normalize import DateSpan, find_counts, find_dates, find_percentages
+from thaireport.extract.vocabulary import (
     AREA_TYPES,
     ORGANIZATION_TYPES,
     POSITIONS,

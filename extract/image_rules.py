@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from extract.model import Box, Rule
+from thaireport.model import Box, Rule
 
 Gray = NDArray[np.uint8]
 

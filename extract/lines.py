@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from pythainlp.tokenize import word_tokenize
 
-from extract.model import TextLine, Word
+from thaireport.model import TextLine, Word
 
 # A line that starts a numbered step or a bullet starts on its own line, whatever the room.
 # A line that announces a list ("... ดังนี้", "...:") ends there.

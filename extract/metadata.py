@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
+from thaireport.extract.entities import FoundEntity, canonical_name, find_entities, split_typed_name
+from thaireport.extract.vocabulary import AREA_TYPES, ORGANIZATION_TYPES
 
-from extract.entities import FoundEntity, canonical_name, find_entities, split_typed_name
-from extract.model import TitleBlock
-from extract.vocabulary import AREA_TYPES, ORGANIZATION_TYPES
+from thaireport.model import TitleBlock
 
 # Report kinds by the words of their title, most specific first.
 REPORT_KINDS: tuple[tuple[str, str], ...] = (

@@ -16,20 +16,20 @@ from dataclasses import replace
 
 from PIL import Image
 from pythainlp.util import normalize as thai_normalize
-
-from extract.image_rules import Gray, erase, find_rules
-from extract.model import Box, PageLayout, Rule, TextSource, Word
-from extract.textlayer import repair_thai, thai_word_share
-from ocr.digits import is_number_cue, reread_numbers
-from ocr.preprocess import prepare, turn
-from ocr.tesseract import (
+from thaireport.extract.image_rules import Gray, erase, find_rules
+from thaireport.extract.textlayer import repair_thai, thai_word_share
+from thaireport.ocr.digits import is_number_cue, reread_numbers
+from thaireport.ocr.preprocess import prepare, turn
+from thaireport.ocr.tesseract import (
     OcrGlyph,
     OcrLine,
     OcrPage,
-    OcrSettings,
     detect_orientation,
     recognize,
 )
+
+from thaireport.model import Box, PageLayout, Rule, TextSource, Word
+from thaireport.settings import OcrSettings
 
 MIN_WORD_SHARE = 0.7  # measured: 0.94 on an upright page, 0.48 on the same page upside down
 MIN_TEXT_FOR_CHECK = 200  # characters; less text cannot be judged

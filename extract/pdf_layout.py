@@ -19,10 +19,10 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import PDFStream
 from pdfplumber.utils.exceptions import PdfminerException
+from thaireport.extract.textlayer import PUA_TO_THAI, SARA_AM, repair_thai
 
-from extract.model import Box, PageLayout, Rule, TextSource, Word
-from extract.textlayer import PUA_TO_THAI, SARA_AM, repair_thai
-from pipeline.errors import EncryptedPdfError, InputError, TooLargeInputError
+from thaireport.errors import EncryptedPdfError, InputError, TooLargeInputError
+from thaireport.model import Box, PageLayout, Rule, TextSource, Word
 
 _CID = re.compile(r"^\(cid:\d+\)$")
 RULE_MAX_THICKNESS = 3.0  # points; thicker filled rectangles are shading, not rules

@@ -11,17 +11,15 @@ import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from extract.consistency import (
+from thaireport.extract.consistency import (
     foreign_period_text,
     period_outside_fiscal_year,
     unknown_responsible_units,
 )
-from extract.entities import EntityLabel, FoundEntity, read_cell
-from extract.header import COLUMN_KEYS
-from extract.metadata import document_metadata
-from extract.model import Cell, ExtractedReport, Issue, Section, TableRow
-from extract.normalize import (
+from thaireport.extract.entities import EntityLabel, FoundEntity, read_cell
+from thaireport.extract.header import COLUMN_KEYS
+from thaireport.extract.metadata import document_metadata
+from thaireport.extract.normalize import (
     find_counts,
     find_dates,
     find_percentages,
@@ -29,7 +27,9 @@ from extract.normalize import (
     parse_period,
     split_steps,
 )
-from extract.normalize.numerals import arabic_to_thai_digits
+from thaireport.extract.normalize.numerals import arabic_to_thai_digits
+
+from thaireport.model import Cell, ExtractedReport, Issue, Section, TableRow
 
 SCHEMA_VERSION: Literal["1.1"] = "1.1"  # 1.1: collection, verified (additive)
 

@@ -7,9 +7,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from extract.assemble import SectionDraft, assemble_report
-from extract.lines import block_text, is_wrapped
-from extract.model import (
+from thaireport.extract.assemble import SectionDraft, assemble_report
+from thaireport.extract.lines import block_text, is_wrapped
+from thaireport.extract.table import (
+    CellLines,
+    Columns,
+    HeadingItem,
+    LooseLine,
+    TablePart,
+    read_page_items,
+    right_limits,
+)
+
+from thaireport.errors import NoTableError
+from thaireport.model import (
     Cell,
     CellRegion,
     ExtractedReport,
@@ -19,16 +30,6 @@ from extract.model import (
     TextLine,
     TextSource,
 )
-from extract.table import (
-    CellLines,
-    Columns,
-    HeadingItem,
-    LooseLine,
-    TablePart,
-    read_page_items,
-    right_limits,
-)
-from pipeline.errors import NoTableError
 
 
 @dataclass

@@ -6,9 +6,9 @@ import re
 from collections.abc import Sequence
 
 from rapidfuzz.distance import Levenshtein
+from thaireport.extract.normalize.numerals import thai_digits_to_arabic
 
-from extract.model import SectionHeading, TitleBlock
-from extract.normalize.numerals import thai_digits_to_arabic
+from thaireport.model import SectionHeading, TitleBlock
 
 _PREFIX = "ประเด็นที่"
 # OCR and typists vary the spacing ("ประเด็นที่๑", "ประเด็น ที่ ๑"); the number may be missing.

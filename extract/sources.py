@@ -15,15 +15,16 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from PIL import Image, ImageSequence, UnidentifiedImageError
+from thaireport.extract.ocr_layout import ocr_page_layout
+from thaireport.extract.pdf_layout import check_page_count, read_pdf_layout
+from thaireport.extract.textlayer import private_use_share, thai_word_share
+from thaireport.ocr.digits import load_model
+from thaireport.ocr.preprocess import rotate, to_gray, turn
+from thaireport.ocr.tesseract import cached_probe
 
-from extract.model import PageLayout
-from extract.ocr_layout import ocr_page_layout
-from extract.pdf_layout import check_page_count, read_pdf_layout
-from extract.textlayer import private_use_share, thai_word_share
-from ocr.digits import load_model
-from ocr.preprocess import rotate, to_gray, turn
-from ocr.tesseract import OcrSettings, cached_probe
-from pipeline.errors import InputError, TooLargeInputError
+from thaireport.errors import InputError, TooLargeInputError
+from thaireport.model import PageLayout
+from thaireport.settings import OcrSettings
 
 MAX_PRIVATE_USE = 0.05  # share of letters left in the private-use area after repair
 MAX_UNMAPPED = 0.05  # share of U+FFFD (glyphs without Unicode)

@@ -15,10 +15,11 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from extract.header import COLUMN_KEYS, header_keys_in
-from extract.lines import block_text, group_lines
-from extract.model import Box, PageLayout, Rule, SectionHeading, TextLine, Word
-from extract.sections import parse_section_heading
+from thaireport.extract.header import COLUMN_KEYS, header_keys_in
+from thaireport.extract.lines import block_text, group_lines
+from thaireport.extract.sections import parse_section_heading
+
+from thaireport.model import Box, PageLayout, Rule, SectionHeading, TextLine, Word
 
 MIN_HEADER_KEYS = 4
 START_TOLERANCE = 2.5  # points: line starts this close are one column's left edge

@@ -9,11 +9,12 @@ from __future__ import annotations
 from html import unescape
 from html.parser import HTMLParser
 
-from extract.assemble import SectionDraft, assemble_report
-from extract.header import is_header_row
-from extract.model import Cell, ExtractedReport, Issue, SectionHeading, TextSource
-from extract.sections import parse_section_heading
-from extract.textlayer import repair_thai
+from thaireport.extract.assemble import SectionDraft, assemble_report
+from thaireport.extract.header import is_header_row
+from thaireport.extract.sections import parse_section_heading
+from thaireport.extract.textlayer import repair_thai
+
+from thaireport.model import Cell, ExtractedReport, Issue, SectionHeading, TextSource
 
 _BLOCK_TAGS = frozenset({"p", "li", "ol", "ul", "div", "br", "tr", "h1", "h2", "h3", "h4"})
 

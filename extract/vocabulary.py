@@ -20,10 +20,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
-
-from extract.header import HEADER_VARIANTS
-from extract.normalize.dates import MONTH_NAMES
-from extract.normalize.quantities import COUNT_UNITS
+from thaireport.extract.header import HEADER_VARIANTS
+from thaireport.extract.normalize.dates import MONTH_NAMES
+from thaireport.extract.normalize.quantities import COUNT_UNITS
 
 # Local organization types, long form -> the abbreviations printed for them.
 ORGANIZATION_TYPES: dict[str, tuple[str, ...]] = {

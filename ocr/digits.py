@@ -6,7 +6,7 @@ number-shaped runs of one OCR line (runs of digits, and of the letters Tesseract
 their place, that hold a real digit or sit next to a month, พ.ศ., ร้อยละ, %, จำนวน, ...),
 cuts one crop per printed character out of the page image (connected components inside the
 run's boxes, grouped by column, wide blobs split at the thinnest column), and classifies
-each crop with a small numpy MLP trained by ``python -m ocr.train_digits`` on digits
+each crop with a small numpy MLP trained by ``python -m tools.train_digits`` on digits
 rendered in Thai fonts with scanner-like damage. Everything else of the line is returned
 untouched (the same objects). See docs/digits.md for how the model is made and measured.
 """
@@ -26,9 +26,9 @@ from typing import Protocol, TypeVar
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+from thaireport.ocr.tesseract import OcrGlyph
 
-from ocr.tesseract import OcrGlyph
-from pipeline.errors import MissingDependencyError
+from thaireport.errors import MissingDependencyError
 
 Gray = NDArray[np.uint8]
 Floats = NDArray[np.float32]
@@ -93,7 +93,7 @@ _CUE_SET = frozenset(CUES) | frozenset(MONTHS) | frozenset(MONTH_ABBREVIATIONS)
 
 
 class ModelMissingError(MissingDependencyError):
-    """The shipped digit model is not there: it is built by ``python -m ocr.train_digits``."""
+    """The shipped digit model is not there: it is built by ``python -m tools.train_digits``."""
 
 
 Glyph = OcrGlyph  # one TSV "word" of Tesseract's, usually one character
@@ -165,7 +165,7 @@ class DigitModel:
 def read_model(path: Path) -> DigitModel:
     if not path.exists():
         raise ModelMissingError(
-            f"the Thai digit model {path} is missing: build it with `python -m ocr.train_digits`"
+            f"the Thai digit model {path} is missing: build it with `python -m tools.train_digits`"
         )
     with np.load(path, allow_pickle=False) as data:
 

@@ -12,14 +12,15 @@ import shutil
 import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pytesseract
 from PIL import Image
 
-from pipeline.errors import MissingDependencyError, ThaiReportError
+from thaireport.errors import MissingDependencyError, ThaiReportError
+from thaireport.settings import OcrSettings
 
 
 class OcrError(ThaiReportError):
@@ -101,27 +102,6 @@ def cached_probe() -> TesseractInfo:
 
 
 # --------------------------------------------------------------------------- recognition
-
-
-@dataclass(frozen=True)
-class OcrSettings:
-    """How pages are read by OCR. Part of the run's one `Settings`."""
-
-    dpi: int = 300  # rasterization of PDF pages that need OCR
-    work_dpi: int = 200  # pages of a higher resolution are reduced to this for OCR (0: never)
-    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # pages read at once
-    languages: str = "tha+eng"
-    psm: int = 6  # one uniform block: every line is read (psm 3 drops short isolated cells)
-    timeout: float = 180.0  # seconds per page
-    min_confidence: float = 70.0  # cells whose mean word confidence is lower get a warning
-    retry_below: float = 55.0  # a page read with less mean confidence is checked for rotation
-    image: str = "gray"  # what Tesseract sees: "gray" (flattened, deskewed) or "binary"
-    erase_rules: bool = True  # paint table rules out before OCR
-    flatten: bool = True  # divide out uneven illumination
-    deskew: bool = True
-    median: bool = False  # 3×3 median filter against noise
-    reread_digits: bool = True  # numbers read again by the digit classifier (ocr/digits.py)
-    reread_latin: bool = True  # phrases the English model took read again with Thai alone
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,9 @@ import html
 from collections.abc import Iterator, Sequence
 from xml.sax.saxutils import quoteattr
 
-from extract.lines import group_lines
-from extract.model import PageLayout
+from thaireport.extract.lines import group_lines
+
+from thaireport.model import PageLayout
 
 ARCHIVAL_FORMATS: tuple[str, ...] = ("alto", "hocr", "pdf")
 MM10_PER_POINT = 254 / 72  # ALTO's mm10 unit: tenths of a millimetre

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from pipeline.errors import UnsafeOutputError
+from thaireport.errors import UnsafeOutputError
 
 # Path separators, control characters and what Windows refuses in a name (outputs are
 # copied to shared drives); Thai, spaces and the rest of the name are kept.

@@ -11,13 +11,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.model import PageLayout
-from extract.records import MeasureRecord
-from extract.sources import as_read, page_images, page_views
-from output.archival import ARCHIVAL_FORMATS, archival_files
-from output.atomic import atomic_path, inside, safe_name
-from output.review import ReviewDocument, review_html
-from output.searchable import searchable_pdf
+from thaireport.extract.records import MeasureRecord
+from thaireport.extract.sources import as_read, page_images, page_views
+from thaireport.output.archival import ARCHIVAL_FORMATS, archival_files
+from thaireport.output.atomic import atomic_path, inside, safe_name
+from thaireport.output.review import ReviewDocument, review_html
+from thaireport.output.searchable import searchable_pdf
+
+from thaireport.model import PageLayout
 
 DOCUMENT_FORMATS: tuple[str, ...] = (*ARCHIVAL_FORMATS, "review")
 BATCH_FOLDER = "docs"  # a batch's per-document files, named by content

@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
-
-from extract.header import COLUMN_KEYS, HEADER_VARIANTS
-from extract.records import CellValues, MeasureRecord
-from extract.sources import PageView
+from thaireport.extract.header import COLUMN_KEYS, HEADER_VARIANTS
+from thaireport.extract.records import CellValues, MeasureRecord
+from thaireport.extract.sources import PageView
 
 _SHOWN_AS_VALUES = frozenset({"DATE", "PERCENT", "CARDINAL"})
 HIGH_CONFIDENCE = 85.0  # at or above: green; between the threshold and this: amber

@@ -13,8 +13,8 @@ from pathlib import Path
 from fpdf import FPDF
 from PIL import Image
 
-from extract.model import PageLayout
-from pipeline.errors import MissingDependencyError
+from thaireport.errors import MissingDependencyError
+from thaireport.model import PageLayout
 
 THAI_FONTS = (
     Path("/usr/share/fonts/truetype/tlwg/Garuda.ttf"),

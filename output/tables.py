@@ -17,10 +17,9 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from extract.header import COLUMN_KEYS
-from extract.records import MeasureRecord
-from output.atomic import atomic_path
+from thaireport.extract.header import COLUMN_KEYS
+from thaireport.extract.records import MeasureRecord
+from thaireport.output.atomic import atomic_path
 
 # --------------------------------------------------------------------------- Parquet
 

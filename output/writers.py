@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from extract.header import COLUMN_KEYS
-from extract.records import MeasureRecord
-from output.atomic import atomic_write
-from output.document_files import DOCUMENT_FORMATS
-from output.tables import write_parquet, write_sqlite
+from thaireport.extract.header import COLUMN_KEYS
+from thaireport.extract.records import MeasureRecord
+from thaireport.output.atomic import atomic_write
+from thaireport.output.document_files import DOCUMENT_FORMATS
+from thaireport.output.tables import write_parquet, write_sqlite
 
 RECORD_FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet", "sqlite")
 FORMATS: tuple[str, ...] = (*RECORD_FORMATS, *DOCUMENT_FORMATS)

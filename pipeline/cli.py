@@ -10,23 +10,23 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from extract.records import MeasureRecord, record_json_schema
-from ocr.tesseract import OcrSettings
-from output.document_files import (
+from thaireport.extract.records import MeasureRecord, record_json_schema
+from thaireport.output.document_files import (
     DOCUMENT_FORMATS,
     DocumentInfo,
     DocumentPlaces,
     document_files,
     write_document_files,
 )
-from output.writers import FORMATS, parse_formats, record_json, write_records
-from pipeline.batch import DEFAULT_TIMEOUT, BatchOptions, run_batch
-from pipeline.config import DEFAULT_MAX_PAGES, Settings
-from pipeline.correction_log import read_log, reapply
-from pipeline.corrections import apply_corrections
-from pipeline.document import DocumentResult, Status, process_document
-from pipeline.errors import ExitCode, ThaiReportError
-from pipeline.progress import BatchProgress, summary_lines
+from thaireport.output.writers import FORMATS, parse_formats, record_json, write_records
+from thaireport.pipeline.batch import DEFAULT_TIMEOUT, BatchOptions, run_batch
+from thaireport.pipeline.correction_log import read_log, reapply
+from thaireport.pipeline.corrections import apply_corrections
+from thaireport.pipeline.document import DocumentResult, Status, process_document
+from thaireport.pipeline.progress import BatchProgress, summary_lines
+
+from thaireport.errors import ExitCode, ThaiReportError
+from thaireport.settings import DEFAULT_MAX_PAGES, OcrSettings, Settings
 
 
 def _formats(text: str) -> tuple[str, ...]:

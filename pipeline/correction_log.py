@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.records import MeasureRecord, RecordWarning, correct_cells
-from output.atomic import atomic_write
+from thaireport.extract.records import MeasureRecord, RecordWarning, correct_cells
+from thaireport.output.atomic import atomic_write
 
 CORRECTIONS_LOG = "corrections.jsonl"
 

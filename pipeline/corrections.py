@@ -20,18 +20,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract.header import COLUMN_KEYS
-from extract.records import MeasureRecord, correct_cells
-from ocr.tesseract import OcrSettings
-from output.atomic import atomic_write
-from output.document_files import DocumentPlaces, write_document_files
-from output.review import find_reviews, revise_review
-from output.tables import read_parquet, read_sqlite, write_sqlite
-from output.writers import RECORD_FORMATS, write_jsonl, write_records
-from pipeline.batch import DOCS_DIR, rebuild_outputs
-from pipeline.correction_log import LoggedCorrection, append_log
-from pipeline.errors import InputError
-from pipeline.state import STATE_FILE, BatchState
+from thaireport.extract.header import COLUMN_KEYS
+from thaireport.extract.records import MeasureRecord, correct_cells
+from thaireport.output.atomic import atomic_write
+from thaireport.output.document_files import DocumentPlaces, write_document_files
+from thaireport.output.review import find_reviews, revise_review
+from thaireport.output.tables import read_parquet, read_sqlite, write_sqlite
+from thaireport.output.writers import RECORD_FORMATS, write_jsonl, write_records
+from thaireport.pipeline.batch import DOCS_DIR, rebuild_outputs
+from thaireport.pipeline.correction_log import LoggedCorrection, append_log
+from thaireport.pipeline.state import STATE_FILE, BatchState
+
+from thaireport.errors import InputError
+from thaireport.settings import OcrSettings
 
 _BOM = b"\xef\xbb\xbf"
 

@@ -11,19 +11,20 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
-from extract.model import ExtractedReport, Issue, PageLayout
-from extract.records import MeasureRecord, build_records
-from extract.report import report_from_pages
-from extract.sources import image_pages, pdf_pages
-from extract.text_export import parse_text_export
-from pipeline.config import Settings
-from pipeline.errors import (
+from thaireport.extract.records import MeasureRecord, build_records
+from thaireport.extract.report import report_from_pages
+from thaireport.extract.sources import image_pages, pdf_pages
+from thaireport.extract.text_export import parse_text_export
+
+from thaireport.errors import (
     EmptyInputError,
     InputError,
     NoTableError,
     ThaiReportError,
     UnsupportedInputError,
 )
+from thaireport.model import ExtractedReport, Issue, PageLayout
+from thaireport.settings import Settings
 
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
 

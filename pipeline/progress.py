@@ -18,10 +18,9 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-
-from pipeline.batch import BatchSummary
-from pipeline.document import Status
-from pipeline.runners import DocumentReading
+from thaireport.pipeline.batch import BatchSummary
+from thaireport.pipeline.document import Status
+from thaireport.pipeline.runners import DocumentReading
 
 FAILURES_LISTED = 10  # per kind, in the summary
 

@@ -26,11 +26,17 @@ from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any
 
-from extract.records import MeasureRecord
-from output.document_files import DOCUMENT_FORMATS, DocumentInfo, DocumentPlaces, document_files
-from pipeline.config import Settings
-from pipeline.document import Status, process_document
-from pipeline.errors import MissingDependencyError, ThaiReportError
+from thaireport.extract.records import MeasureRecord
+from thaireport.output.document_files import (
+    DOCUMENT_FORMATS,
+    DocumentInfo,
+    DocumentPlaces,
+    document_files,
+)
+from thaireport.pipeline.document import Status, process_document
+
+from thaireport.errors import MissingDependencyError, ThaiReportError
+from thaireport.settings import Settings
 
 TIMEOUT_KIND = "timeout"
 CRASH_KIND = "worker-crashed"

@@ -19,7 +19,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import BatchStateError
+from thaireport.errors import BatchStateError
 
 STATE_FILE = "state.sqlite"
 SCHEMA_VERSION = 1

@@ -21,15 +21,15 @@ from typing import Any
 
 import pytest
 from fpdf import FPDF
+from thaireport.pipeline.batch import discover
+from thaireport.pipeline.document import process_document
+from thaireport.pipeline.runners import FAULTS_VARIABLE
+from thaireport.pipeline.state import BatchState
 
-from pipeline.batch import discover
-from pipeline.document import process_document
-from pipeline.errors import BatchStateError
-from pipeline.runners import FAULTS_VARIABLE
-from pipeline.state import BatchState
 from tests.fixtures.content import EXAMPLE_EXPORT, ReportContent
 from tests.fixtures.pdfgen import SARABUN_DIR, VARIANTS, render_report
 from tests.fixtures.scan import image_only_pdf, save_page, scan_pages
+from thaireport.errors import BatchStateError
 
 pytestmark = [pytest.mark.slow, pytest.mark.tesseract]
 

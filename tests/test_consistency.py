@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from extract.consistency import (
+from thaireport.extract.consistency import (
     foreign_period_text,
     period_outside_fiscal_year,
     responsible_units,
     unknown_responsible_units,
 )
-from extract.records import MeasureRecord, build_records
-from extract.text_export import parse_text_export
+from thaireport.extract.records import MeasureRecord, build_records
+from thaireport.extract.text_export import parse_text_export
+
 from tests.fixtures.content import EXAMPLE_EXPORT
 
 HEADER = "\t".join(

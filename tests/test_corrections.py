@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from thaireport.extract.records import MeasureRecord, correct_cells
+from thaireport.output.review import read_review
+from thaireport.output.tables import read_parquet, read_sqlite
 
-from extract.records import MeasureRecord, correct_cells
-from output.review import read_review
-from output.tables import read_parquet, read_sqlite
 from tests.fixtures.content import EXAMPLE_EXPORT, EXAMPLES
 
 ALL = "jsonl,csv,parquet,sqlite,review"
@@ -227,7 +227,7 @@ def test_batch_corrections_rebuild_the_merged_outputs(tmp_path: Path) -> None:
 
 
 def test_apply_corrections_keeps_what_was_first_read() -> None:
-    from pipeline.document import process_document
+    from thaireport.pipeline.document import process_document
 
     record = process_document(EXAMPLE_EXPORT).records[0]
     at = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from thaireport.ocr import digits
+from thaireport.ocr.digits import Glyph, number_runs, reread_numbers
 
-from ocr import digits
-from ocr.digits import Glyph, number_runs, reread_numbers
 from tests.fixtures.digit_sheet import Result, _sarabun, render_sheet, run_sheet
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="no tesseract")
@@ -142,7 +142,7 @@ def test_split_shared_box() -> None:
 
 
 def test_missing_model_names_the_script(tmp_path: Path) -> None:
-    with pytest.raises(digits.ModelMissingError, match=r"python -m ocr\.train_digits"):
+    with pytest.raises(digits.ModelMissingError, match=r"python -m tools\.train_digits"):
         digits.read_model(tmp_path / "none.npz")
 
 

@@ -11,10 +11,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from thaireport.extract.entities import LABELS, find_entities, thai_pipeline
+from thaireport.extract.records import MeasureRecord, build_records
+from thaireport.extract.text_export import parse_text_export
 
-from extract.entities import LABELS, find_entities, thai_pipeline
-from extract.records import MeasureRecord, build_records
-from extract.text_export import parse_text_export
 from tests.fixtures.content import EXAMPLE_EXPORT
 
 DATA = Path(__file__).parent / "data"
@@ -171,7 +171,7 @@ def refuse(*args, **kwargs):
 
 socket.socket.connect = refuse
 socket.create_connection = refuse
-from extract.entities import find_entities
+from thaireport.extract.entities import find_entities
 found = find_entities("วันที่ ๒๒ กุมภาพันธ์ ๒๕๖๗ นายธนิต พ่วงแม่กลอง www.thahin.go.th")
 print(sorted(e.label for e in found))
 """

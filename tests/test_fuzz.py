@@ -30,12 +30,11 @@ import pypdfium2 as pdfium
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from thaireport.pipeline.document import Status, process_document
 
-from ocr.tesseract import OcrSettings
-from pipeline.config import Settings
-from pipeline.document import Status, process_document
-from pipeline.errors import ThaiReportError
 from tests.fixtures.content import EXAMPLE_EXPORT, EXAMPLES
+from thaireport.errors import ThaiReportError
+from thaireport.settings import OcrSettings, Settings
 
 FUZZ_DATA = Path(__file__).parent / "data" / "fuzz"
 SCALE = int(os.environ.get("THAIREPORT_FUZZ_CASES", "1"))  # copies per seed, times this

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extract.header import is_header_row, match_header
+from thaireport.extract.header import is_header_row, match_header
 
 CANONICAL = [
     "มาตรการ/กิจกรรม",

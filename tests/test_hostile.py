@@ -25,9 +25,9 @@ import pypdfium2 as pdfium
 import pytest
 from fpdf import FPDF
 from PIL import Image
+from thaireport.extract.sources import MAX_PAGE_PIXELS
+from thaireport.output.atomic import MAX_NAME_BYTES, safe_name
 
-from extract.sources import MAX_PAGE_PIXELS
-from output.atomic import MAX_NAME_BYTES, safe_name
 from tests.fixtures.content import EXAMPLE_EXPORT, ReportContent, SectionContent, example_content
 from tests.fixtures.pdfgen import DEFAULT_FRACTIONS, VARIANTS, render_report
 from tests.test_batch import png_bomb
@@ -62,8 +62,8 @@ def measured(code: str, timeout: float = 600) -> dict[str, Any]:
 
 
 PROCESS = """
-from pipeline.config import Settings
-from pipeline.document import process_document
+from thaireport.settings import Settings
+from thaireport.pipeline.document import process_document
 r = process_document(Path({path!r}), Settings(**{settings!r}))
 result = {{
     "status": r.status.value, "records": len(r.records), "pages": r.pages,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from extract.lines import block_text, group_lines
-from extract.model import Box, TextLine, Word
+from thaireport.extract.lines import block_text, group_lines
+
+from thaireport.model import Box, TextLine, Word
 
 
 def line(text: str, top: float, x0: float = 0.0) -> TextLine:

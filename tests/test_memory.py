@@ -22,9 +22,9 @@ _PEAK_RSS = """
 import json, sys
 from pathlib import Path
 from bench.isolate import own_peak_mib
-from ocr.tesseract import OcrSettings
-from pipeline.config import Settings
-from pipeline.document import process_document
+from thaireport.settings import OcrSettings
+from thaireport.settings import Settings
+from thaireport.pipeline.document import process_document
 result = process_document(Path(sys.argv[1]), Settings(ocr=OcrSettings(jobs=1)))
 peak = own_peak_mib()
 print(json.dumps({"status": str(result.status), "pages": result.pages,
@@ -36,8 +36,8 @@ _PEAK_RSS_SCAN_PAGES = """
 import json, sys
 from pathlib import Path
 from bench.isolate import own_peak_mib
-from extract.pdf_layout import read_pdf_layout
-from extract.sources import _pdf_page_image, layer_problem
+from thaireport.extract.pdf_layout import read_pdf_layout
+from thaireport.extract.sources import _pdf_page_image, layer_problem
 pages = 0
 for page in read_pdf_layout(Path(sys.argv[1])):
     assert layer_problem(page) == "empty text layer"

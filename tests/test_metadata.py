@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from extract.entities import find_entities
-from extract.metadata import document_metadata, report_kind
-from extract.model import TitleBlock
-from extract.sections import parse_title_block
+from thaireport.extract.entities import find_entities
+from thaireport.extract.metadata import document_metadata, report_kind
+from thaireport.extract.sections import parse_title_block
+
+from thaireport.model import TitleBlock
 
 
 def test_organization_in_long_form_and_places_from_the_cells() -> None:

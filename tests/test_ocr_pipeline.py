@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from thaireport.extract.header import COLUMN_KEYS
+from thaireport.pipeline.document import DocumentResult, Status, process_document
 
 from bench.metrics import score
-from extract.header import COLUMN_KEYS
-from pipeline.document import DocumentResult, Status, process_document
 from tests.fixtures.content import ReportContent
 from tests.fixtures.pdfgen import VARIANTS, render_report
 from tests.fixtures.scan import image_only_pdf, mixed_pdf, scan_pages, write_multipage_tiff
@@ -185,10 +185,11 @@ def test_thai_read_as_english_is_read_again_with_thai_alone() -> None:
     import re
     from dataclasses import replace
 
-    from extract.ocr_layout import SHORT_ENGLISH, ocr_page_layout
-    from extract.sources import page_images
-    from ocr.tesseract import OcrSettings
+    from thaireport.extract.ocr_layout import SHORT_ENGLISH, ocr_page_layout
+    from thaireport.extract.sources import page_images
+
     from tests.fixtures.content import EXAMPLES
+    from thaireport.settings import OcrSettings
 
     scan = EXAMPLES / "ita-report-2567-thahin-scan.pdf"
     image = next(page_images(scan, [3], 300))

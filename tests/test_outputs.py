@@ -10,9 +10,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from thaireport.extract.records import MeasureRecord, record_json_schema
+from thaireport.output.tables import read_parquet, read_sqlite
 
-from extract.records import MeasureRecord, record_json_schema
-from output.tables import read_parquet, read_sqlite
 from tests.fixtures.content import EXAMPLE_EXPORT, EXAMPLES
 
 ALL = "jsonl,csv,parquet,sqlite,review"

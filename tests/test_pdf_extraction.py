@@ -7,16 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from thaireport.extract.header import COLUMN_KEYS
+from thaireport.extract.records import build_records
+from thaireport.extract.report import report_from_pages
+from thaireport.extract.sources import pdf_pages
 
-from extract.header import COLUMN_KEYS
-from extract.model import ExtractedReport
-from extract.records import build_records
-from extract.report import report_from_pages
-from extract.sources import pdf_pages
-from ocr.tesseract import OcrSettings
 from tests.conftest import fold, raw_export_rows
 from tests.fixtures.content import ReportContent, SectionContent
 from tests.fixtures.pdfgen import VARIANTS, Variant, render_report
+from thaireport.model import ExtractedReport
+from thaireport.settings import OcrSettings
 
 ALL_VARIANTS = sorted(VARIANTS)
 

@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image, ImageFilter
+from thaireport.extract.header import COLUMN_KEYS
+from thaireport.extract.records import MeasureRecord
+from thaireport.extract.sources import PageView
+from thaireport.output.review import ReviewDocument, read_review, review_html
+from thaireport.pipeline.document import process_document
 
-from extract.header import COLUMN_KEYS
-from extract.records import MeasureRecord
-from extract.sources import PageView
-from output.review import ReviewDocument, read_review, review_html
-from pipeline.document import process_document
 from tests.fixtures.content import EXAMPLE_EXPORT, EXAMPLES
 from tests.fixtures.scan import rasterize
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from extract.model import Box, PageLayout, TextSource, Word
-from extract.sources import layer_problem
+from thaireport.extract.sources import layer_problem
+
+from thaireport.model import Box, PageLayout, TextSource, Word
 
 REAL = "ประชาชนในพื้นที่มีการรับรู้เกี่ยวกับข้อมูลข่าวสารต่างๆ เพิ่มขึ้น เช่น ข้อมูลการรับบริการ "
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from thaireport.ocr.tesseract import probe
 
-from ocr.tesseract import probe
-from pipeline.errors import ExitCode, MissingDependencyError
+from thaireport.errors import ExitCode, MissingDependencyError
 
 pytestmark = pytest.mark.tesseract
 

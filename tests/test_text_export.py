@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from extract.header import COLUMN_KEYS
-from extract.records import build_records
-from extract.text_export import cell_text, parse_text_export
+from thaireport.extract.header import COLUMN_KEYS
+from thaireport.extract.records import build_records
+from thaireport.extract.text_export import cell_text, parse_text_export
+
 from tests.conftest import fold, raw_export_rows
 from tests.fixtures.content import EXAMPLE_EXPORT
 
@@ -100,7 +101,7 @@ def test_a_period_with_an_unread_year_is_flagged() -> None:
 
 
 def test_an_export_in_windows_874_is_read_and_says_so(tmp_path: Path) -> None:
-    from pipeline.document import Status, process_document
+    from thaireport.pipeline.document import Status, process_document
 
     legacy = tmp_path / "export-874.txt"
     legacy.write_bytes(EXAMPLE_EXPORT.read_text(encoding="utf-8").encode("cp874"))
@@ -113,7 +114,7 @@ def test_an_export_in_windows_874_is_read_and_says_so(tmp_path: Path) -> None:
 
 
 def test_a_few_damaged_bytes_keep_the_export_and_are_said(tmp_path: Path) -> None:
-    from pipeline.document import Status, process_document
+    from thaireport.pipeline.document import Status, process_document
 
     data = bytearray(EXAMPLE_EXPORT.read_bytes())
     data[5000] = 0xFF  # inside a Thai letter: that letter is lost, the rest is read

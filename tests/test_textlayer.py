@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from thaireport.extract.pdf_layout import _char_texts
+from thaireport.extract.textlayer import PUA_TO_THAI, private_use_share, repair_thai
 
-from extract.pdf_layout import _char_texts
-from extract.textlayer import PUA_TO_THAI, private_use_share, repair_thai
 from tests.fixtures.pua import to_word_pua
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from extract.header import HEADER_VARIANTS
-from extract.vocabulary import VOCABULARY, apply_corrections, find_corrections
+from thaireport.extract.header import HEADER_VARIANTS
+from thaireport.extract.vocabulary import VOCABULARY, apply_corrections, find_corrections
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ Steps (`steps`)
 
 from __future__ import annotations
 
-from extract.normalize.dates import (
+from thaireport.extract.normalize.dates import (
     DateScan,
     DateSpan,
     Period,
@@ -41,19 +41,19 @@ from extract.normalize.dates import (
     parse_period,
     parse_thai_date,
 )
-from extract.normalize.numerals import (
+from thaireport.extract.normalize.numerals import (
     arabic_to_thai_digits,
     searchable_text,
     thai_digits_to_arabic,
 )
-from extract.normalize.quantities import (
+from thaireport.extract.normalize.quantities import (
     COUNT_UNITS,
     Count,
     Percentage,
     find_counts,
     find_percentages,
 )
-from extract.normalize.steps import split_steps
+from thaireport.extract.normalize.steps import split_steps
 
 __all__ = [
     "COUNT_UNITS",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from extract.normalize.numerals import searchable_text
+from thaireport.extract.normalize.numerals import searchable_text
 
 Precision = Literal["day", "month", "year", "quarter", "fiscal_year"]
 

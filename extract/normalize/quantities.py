@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.normalize.numerals import searchable_text
+from thaireport.extract.normalize.numerals import searchable_text
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.normalize.numerals import searchable_text
+from thaireport.extract.normalize.numerals import searchable_text
 
 # A marker stands at the start, after whitespace or after a closing tag, and a "." marker is
 # not followed by a digit ("๙๕.๕๙", "๑.๒" are numbers, not steps).

@@ -4,8 +4,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from extract.normalize import (
+from thaireport.extract.normalize import (
     DateSpan,
     be_to_ce,
     ce_to_be,

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import pytest
-
-from extract.normalize import arabic_to_thai_digits, searchable_text, thai_digits_to_arabic
+from thaireport.extract.normalize import (
+    arabic_to_thai_digits,
+    searchable_text,
+    thai_digits_to_arabic,
+)
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,8 @@ from datetime import date, timedelta
 
 from hypothesis import example, given
 from hypothesis import strategies as st
-
-from extract.header import COLUMN_KEYS, match_header, score_header
-from extract.normalize import (
+from thaireport.extract.header import COLUMN_KEYS, match_header, score_header
+from thaireport.extract.normalize import (
     COUNT_UNITS,
     Period,
     arabic_to_thai_digits,
@@ -31,10 +30,10 @@ from extract.normalize import (
     split_steps,
     thai_digits_to_arabic,
 )
-from extract.normalize.numerals import ARABIC_DIGITS, THAI_DIGITS
-from extract.sections import parse_section_heading
-from extract.text_export import cell_text
-from extract.textlayer import PUA_TO_THAI, Repaired, private_use_share, repair_thai
+from thaireport.extract.normalize.numerals import ARABIC_DIGITS, THAI_DIGITS
+from thaireport.extract.sections import parse_section_heading
+from thaireport.extract.text_export import cell_text
+from thaireport.extract.textlayer import PUA_TO_THAI, Repaired, private_use_share, repair_thai
 
 FULL_NAMES = {
     1: ("มกราคม",),

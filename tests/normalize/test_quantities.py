@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 import pytest
-
-from extract.normalize import Count, Percentage, find_counts, find_percentages
+from thaireport.extract.normalize import Count, Percentage, find_counts, find_percentages
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 import pytest
-
-from extract.normalize import split_steps
+from thaireport.extract.normalize import split_steps
 
 
 def test_inline_thai_numbered_steps() -> None:

@@ -1,4 +1,4 @@
-"""Build the Thai digit model shipped in ``ocr/data/`` (``python -m ocr.train_digits``).
+"""Build the Thai digit model shipped in ``ocr/data/`` (``python -m tools.train_digits``).
 
 Training data is rendered, never downloaded: number-shaped strings (years, dates, times,
 percentages, counts, bracketed numbers — Thai and Arabic digits with . , - – / : % ( ))
@@ -33,8 +33,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont
-
-from ocr.digits import (
+from thaireport.ocr.digits import (
     _LETTER_TO_DIGIT_MIN_P,
     ARABIC_DIGITS,
     MODEL_PATH,

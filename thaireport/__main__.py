@@ -1,0 +1,5 @@
+import sys
+
+from thaireport.pipeline.cli import main
+
+sys.exit(main())
