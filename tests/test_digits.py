@@ -8,7 +8,6 @@ percentages, counts and times, in each of the report fonts; the full-size versio
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,8 +19,6 @@ from thaireport.ocr import digits
 from thaireport.ocr.digits import Glyph, number_runs, reread_numbers
 
 from tests.fixtures.digit_sheet import Result, _sarabun, render_sheet, run_sheet
-
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="no tesseract")
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +33,6 @@ def results() -> Iterator[dict[str, Result]]:
     yield done
 
 
-@needs_tesseract
 @pytest.mark.tesseract
 @pytest.mark.slow
 def test_digit_sheet_accuracy(
@@ -56,10 +52,8 @@ def test_digit_sheet_accuracy(
     assert results["200 DPI degraded"].corrected >= 0.98
     for r in results.values():
         assert r.corrected > r.tesseract
-        assert r.seconds_per_page < 0.5
 
 
-@needs_tesseract
 @pytest.mark.tesseract
 def test_words_untouched(results: dict[str, Result]) -> None:
     for r in results.values():

@@ -260,7 +260,6 @@ def test_thousands_of_pages_are_refused_at_once(thousands_of_pages: Path) -> Non
     assert result["kind"] == "too-large"
     assert result["error"].startswith(f"{thousands_of_pages}: 3000 pages, more than the limit")
     assert "--max-pages" in result["error"]
-    assert result["seconds"] < 30, result
     assert result["peak_mb"] < 500, result
 
 
@@ -345,7 +344,6 @@ def test_table_of_hundreds_of_columns(tmp_path: Path) -> None:
     assert result["status"] == "done", result
     assert result["records"] == 2
     assert result["extra"] == [300, 300]  # every column kept, none dropped
-    assert result["seconds"] < 120, result
 
 
 @pytest.mark.slow
@@ -355,7 +353,6 @@ def test_table_of_hundreds_of_rows(tmp_path: Path) -> None:
     assert result["status"] == "done", result
     assert result["measures"] == [f"มาตรการที่{n}" for n in range(400)]
     assert result["pages"] > 10
-    assert result["seconds"] < 240, result
 
 
 # --------------------------------------------------------------------------- names

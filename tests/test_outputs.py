@@ -24,7 +24,7 @@ INPUTS = {
 
 
 def extract(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pipeline", "extract", *map(str, args)]
+    command = [sys.executable, "-m", "thaireport", "extract", *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
 
 
@@ -34,10 +34,11 @@ def jsonl(path: Path) -> list[MeasureRecord]:
     ]
 
 
-@pytest.mark.parametrize("kind", sorted(INPUTS))
+@pytest.mark.parametrize(
+    "kind",
+    [pytest.param(k, marks=pytest.mark.tesseract) if k == "scan" else k for k in sorted(INPUTS)],
+)
 def test_every_format_reads_back_to_the_same_records(kind: str, tmp_path: Path) -> None:
-    if kind == "scan":
-        pytest.importorskip("pytesseract")
     result = extract(INPUTS[kind], "-o", tmp_path, "--format", ALL)
     assert result.returncode == 0, result.stderr
     schema = record_json_schema()
@@ -108,6 +109,7 @@ def test_record_ids_are_stable(tmp_path: Path) -> None:
     assert ids[7].endswith("-s06-r001")
 
 
+@pytest.mark.tesseract
 def test_alto_and_hocr_of_a_scan_hold_thai_phrases(tmp_path: Path) -> None:
     """Issue 6: archival outputs for the pages read by OCR, with whole phrases as words."""
     import re
@@ -135,6 +137,7 @@ def test_alto_and_hocr_of_a_scan_hold_thai_phrases(tmp_path: Path) -> None:
     assert re.search(r"x_wconf \d+", hocr)
 
 
+@pytest.mark.tesseract
 def test_searchable_pdf_of_a_scan_has_a_thai_text_layer(tmp_path: Path) -> None:
     import pdfplumber
 
@@ -153,6 +156,7 @@ def test_searchable_pdf_of_a_scan_has_a_thai_text_layer(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.tesseract
 def test_a_batch_writes_each_documents_own_files(tmp_path: Path) -> None:
     """Archival outputs and review pages from a batch, named by content under docs/."""
     import hashlib
@@ -163,7 +167,7 @@ def test_a_batch_writes_each_documents_own_files(tmp_path: Path) -> None:
     shutil.copy(INPUTS["scan"], tree / "scan.pdf")
     shutil.copy(EXAMPLE_EXPORT, tree / "export.txt")
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "pipeline", "batch", str(tmp_path / "in"), "-o", str(out),
+    command = [sys.executable, "-m", "thaireport", "batch", str(tmp_path / "in"), "-o", str(out),
                "--format", "jsonl,alto,hocr,pdf"]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr

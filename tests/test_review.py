@@ -33,7 +33,7 @@ LOW_RED = "rgb(255, 201, 194)"  # .cell.conf-low in output/review.py
 
 
 def review(document: Path, target: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pipeline", "review", str(document), "-o", str(target)]
+    command = [sys.executable, "-m", "thaireport", "review", str(document), "-o", str(target)]
     return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
 
 
