@@ -169,7 +169,7 @@ def test_high_dpi_on_a0_fails_that_file_only(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from pipeline.cli import main;"
+            "import sys; from pathlib import Path; from thaireport.pipeline.cli import main;"
             " code = main(sys.argv[1:]); status = Path('/proc/self/status').read_text();"
             " print([ln for ln in status.splitlines() if ln.startswith('VmHWM:')][0],"
             " file=sys.stderr); sys.exit(code)",
