@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pytesseract
 from PIL import Image
 
 from thaireport.errors import MissingDependencyError, ThaiReportError
@@ -202,6 +201,8 @@ def recognize(image: Image.Image, settings: OcrSettings | None = None, *, dpi: i
         config = (
             f"--psm {settings.psm} --dpi {dpi} -c tessedit_create_tsv=1 -c tessedit_create_txt=1"
         )
+        import pytesseract  # here: importing it (it imports pandas) costs 0.4 s at start-up
+
         try:
             pytesseract.pytesseract.run_tesseract(
                 str(source), str(base), extension="", lang=settings.languages,
@@ -237,6 +238,8 @@ def detect_orientation(image: Image.Image, *, dpi: int, timeout: float = 60.0) -
     cached_probe()
     scale = min(1.0, 150 / dpi)
     small = image.resize((int(image.width * scale), int(image.height * scale)))
+    import pytesseract
+
     try:
         osd = pytesseract.image_to_osd(
             small, config=f"--psm 0 --dpi {int(dpi * scale)}", timeout=int(timeout),

@@ -15,7 +15,6 @@ from thaireport.extract.lines import group_lines
 
 from thaireport.model import PageLayout
 
-ARCHIVAL_FORMATS: tuple[str, ...] = ("alto", "hocr", "pdf")
 MM10_PER_POINT = 254 / 72  # ALTO's mm10 unit: tenths of a millimetre
 
 

@@ -13,14 +13,13 @@ from pathlib import Path
 
 from thaireport.extract.records import MeasureRecord
 from thaireport.extract.sources import as_read, page_images, page_views
-from thaireport.output.archival import ARCHIVAL_FORMATS, archival_files
+from thaireport.output.archival import archival_files
 from thaireport.output.atomic import atomic_path, inside, safe_name
 from thaireport.output.review import ReviewDocument, review_html
 from thaireport.output.searchable import searchable_pdf
 
 from thaireport.model import PageLayout
 
-DOCUMENT_FORMATS: tuple[str, ...] = (*ARCHIVAL_FORMATS, "review")
 BATCH_FOLDER = "docs"  # a batch's per-document files, named by content
 TEXT_EXPORT_KIND = "text-export"  # pipeline.document.InputKind.TEXT_EXPORT: no page images
 

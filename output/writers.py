@@ -11,11 +11,7 @@ from typing import IO, Any
 from thaireport.extract.header import COLUMN_KEYS
 from thaireport.extract.records import MeasureRecord
 from thaireport.output.atomic import atomic_write
-from thaireport.output.document_files import DOCUMENT_FORMATS
-from thaireport.output.tables import write_parquet, write_sqlite
-
-RECORD_FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet", "sqlite")
-FORMATS: tuple[str, ...] = (*RECORD_FORMATS, *DOCUMENT_FORMATS)
+from thaireport.output.formats import RECORD_FORMATS
 
 
 def record_json(record: MeasureRecord) -> str:
@@ -106,17 +102,6 @@ _WRITERS: dict[str, Callable[[Iterable[MeasureRecord], IO[str]], None]] = {
 }
 
 
-def parse_formats(text: str) -> tuple[str, ...]:
-    """'jsonl,csv' -> ('jsonl', 'csv'); unknown names raise ValueError naming them."""
-    names = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
-    unknown = [n for n in names if n not in FORMATS]
-    if unknown or not names:
-        raise ValueError(
-            f"unknown format {', '.join(unknown) or text!r}; choose from {', '.join(FORMATS)}"
-        )
-    return names
-
-
 def write_records(
     records: Sequence[MeasureRecord],
     out_dir: Path,
@@ -146,10 +131,13 @@ def write_record_stream(
         if name not in RECORD_FORMATS:
             continue  # written per document (output.document_files)
         path = out_dir / f"records.{name}"
-        if name == "sqlite":
-            write_sqlite(records(), path, fresh=whole)
-        elif name == "parquet":
-            write_parquet(records(), path)
+        if name in ("sqlite", "parquet"):
+            from thaireport.output.tables import write_parquet, write_sqlite  # pyarrow: 0.3 s
+
+            if name == "sqlite":
+                write_sqlite(records(), path, fresh=whole)
+            else:
+                write_parquet(records(), path)
         else:
             encoding = "utf-8-sig" if excel and name == "csv" else "utf-8"
             newline = "" if name == "csv" else None

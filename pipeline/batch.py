@@ -29,18 +29,24 @@ from typing import Protocol
 from thaireport.extract.records import MeasureRecord
 from thaireport.output.atomic import atomic_write
 from thaireport.output.document_files import BATCH_FOLDER, DocumentPlaces, write_document_files
+from thaireport.output.formats import FORMATS
 from thaireport.output.review import revise_review
-from thaireport.output.writers import FORMATS, write_jsonl, write_record_stream
+from thaireport.output.writers import write_jsonl, write_record_stream
 from thaireport.pipeline.correction_log import LoggedCorrection, read_log, reapply
 from thaireport.pipeline.document import Status, sha256_of
 from thaireport.pipeline.runners import DaskRunner, DocumentReading, DocumentTask, LocalRunner
 from thaireport.pipeline.state import STATE_FILE, BatchState, DocumentRow, DocumentStatus, Outcome
 
 from thaireport.errors import BatchStateError, ExitCode
-from thaireport.settings import DEFAULT_FORMATS, DEFAULT_MAX_PAGES, OcrSettings, Settings
+from thaireport.settings import (
+    DEFAULT_FORMATS,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_TIMEOUT,
+    OcrSettings,
+    Settings,
+)
 
 INPUT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".txt", ".tsv"})
-DEFAULT_TIMEOUT = 1800.0  # seconds per document: a 300-page scan at ~2 s a page, and more
 DOCS_DIR = BATCH_FOLDER
 DOCUMENTS_INDEX = "documents.jsonl"
 LOCK_FILE = ".batch.lock"

@@ -9,24 +9,20 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from thaireport.extract.records import MeasureRecord, record_json_schema
-from thaireport.output.document_files import (
-    DOCUMENT_FORMATS,
-    DocumentInfo,
-    DocumentPlaces,
-    document_files,
-    write_document_files,
-)
-from thaireport.output.writers import FORMATS, parse_formats, record_json, write_records
-from thaireport.pipeline.batch import DEFAULT_TIMEOUT, BatchOptions, run_batch
-from thaireport.pipeline.correction_log import read_log, reapply
-from thaireport.pipeline.corrections import apply_corrections
-from thaireport.pipeline.document import DocumentResult, Status, process_document
-from thaireport.pipeline.progress import BatchProgress, summary_lines
+from thaireport.output.formats import DOCUMENT_FORMATS, FORMATS, parse_formats
 
+from thaireport._version import __version__
 from thaireport.errors import ExitCode, ThaiReportError
-from thaireport.settings import DEFAULT_MAX_PAGES, OcrSettings, Settings
+from thaireport.settings import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT, OcrSettings, Settings
+
+if TYPE_CHECKING:
+    from thaireport.output.document_files import DocumentInfo
+    from thaireport.pipeline.document import DocumentResult
+
+# What a command needs is imported in the function that runs it, not here: `--help`, `schema`
+# or a text export must not pay for loading PDF, image, OCR and table libraries.
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -84,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="thaireport",
         description="Thai integrity/transparency reports into structured measure records.",
     )
+    parser.add_argument("--version", action="version", version=f"thaireport {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser(
         "extract",
@@ -192,6 +189,9 @@ def _add_batch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run_batch_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from thaireport.pipeline.batch import BatchOptions, run_batch
+    from thaireport.pipeline.progress import BatchProgress, summary_lines
+
     options = BatchOptions(
         input_dir=args.input_dir,
         out_dir=args.out,
@@ -213,6 +213,8 @@ def run_batch_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _report(result: DocumentResult) -> None:
+    from thaireport.pipeline.document import Status
+
     if result.status is Status.FAILED:
         print(f"thaireport: error: {result.error}", file=sys.stderr)
         return
@@ -224,6 +226,8 @@ def _report(result: DocumentResult) -> None:
 
 
 def _info(path: Path, result: DocumentResult) -> DocumentInfo:
+    from thaireport.output.document_files import DocumentInfo
+
     return DocumentInfo(
         source=path,
         name=str(path),
@@ -237,6 +241,13 @@ def _info(path: Path, result: DocumentResult) -> DocumentInfo:
 
 def run_review(path: Path, target: Path | None, settings: Settings) -> int:
     """Read one document and write its review page."""
+    from thaireport.output.document_files import (
+        DocumentPlaces,
+        document_files,
+        write_document_files,
+    )
+    from thaireport.pipeline.document import Status, process_document
+
     result = process_document(path, settings)
     _report(result)
     if result.status is Status.FAILED:
@@ -256,6 +267,8 @@ def run_review(path: Path, target: Path | None, settings: Settings) -> int:
 
 
 def run_apply_corrections(corrections: Path, out_dir: Path) -> int:
+    from thaireport.pipeline.corrections import apply_corrections
+
     summary = apply_corrections(corrections, out_dir)
     print(
         f"{corrections}: {summary.changed} cell(s) corrected, {summary.confirmed} confirmed,"
@@ -268,6 +281,16 @@ def run_apply_corrections(corrections: Path, out_dir: Path) -> int:
 
 
 def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
+    from thaireport.extract.records import MeasureRecord
+    from thaireport.output.document_files import (
+        DocumentPlaces,
+        document_files,
+        write_document_files,
+    )
+    from thaireport.output.writers import record_json, write_records
+    from thaireport.pipeline.correction_log import read_log, reapply
+    from thaireport.pipeline.document import Status, process_document
+
     records: list[MeasureRecord] = []
     failed = 0
     taken: set[str] = set()  # names given to documents' own files
@@ -284,6 +307,12 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
                 sys.stdout.write(record_json(record) + "\n")
             sys.stdout.flush()
         elif set(settings.formats) & set(DOCUMENT_FORMATS):
+            from thaireport.output.document_files import (
+                DocumentPlaces,
+                document_files,
+                write_document_files,
+            )
+
             files = document_files(
                 _info(path, result),
                 settings.formats,
@@ -318,6 +347,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "schema":
+            from thaireport.extract.records import record_json_schema
+
             print(json.dumps(record_json_schema(), ensure_ascii=False, indent=2))
             return ExitCode.OK
         if args.command == "review":

@@ -24,9 +24,10 @@ from thaireport.extract.header import COLUMN_KEYS
 from thaireport.extract.records import MeasureRecord, correct_cells
 from thaireport.output.atomic import atomic_write
 from thaireport.output.document_files import DocumentPlaces, write_document_files
+from thaireport.output.formats import RECORD_FORMATS
 from thaireport.output.review import find_reviews, revise_review
 from thaireport.output.tables import read_parquet, read_sqlite, write_sqlite
-from thaireport.output.writers import RECORD_FORMATS, write_jsonl, write_records
+from thaireport.output.writers import write_jsonl, write_records
 from thaireport.pipeline.batch import DOCS_DIR, rebuild_outputs
 from thaireport.pipeline.correction_log import LoggedCorrection, append_log
 from thaireport.pipeline.state import STATE_FILE, BatchState

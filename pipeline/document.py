@@ -12,8 +12,6 @@ from enum import StrEnum
 from pathlib import Path
 
 from thaireport.extract.records import MeasureRecord, build_records
-from thaireport.extract.report import report_from_pages
-from thaireport.extract.sources import image_pages, pdf_pages
 from thaireport.extract.text_export import parse_text_export
 
 from thaireport.errors import (
@@ -96,6 +94,10 @@ def detect_kind(path: Path) -> InputKind:
 
 
 def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport:
+    if kind is not InputKind.TEXT_EXPORT:
+        # Here, not at the top: a text export needs no PDF, image or OCR library.
+        from thaireport.extract.report import report_from_pages
+        from thaireport.extract.sources import image_pages, pdf_pages
     if kind is InputKind.PDF:
         pages = pdf_pages(path, settings.ocr, max_pages=settings.max_pages)
         return report_from_pages(list(pages), path)

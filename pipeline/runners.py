@@ -28,11 +28,11 @@ from typing import Any
 
 from thaireport.extract.records import MeasureRecord
 from thaireport.output.document_files import (
-    DOCUMENT_FORMATS,
     DocumentInfo,
     DocumentPlaces,
     document_files,
 )
+from thaireport.output.formats import DOCUMENT_FORMATS
 from thaireport.pipeline.document import Status, process_document
 
 from thaireport.errors import MissingDependencyError, ThaiReportError

@@ -11,7 +11,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from thaireport.extract.entities import LABELS, find_entities, thai_pipeline
+from thaireport.extract.entities import LABELS, find_entities
+from thaireport.extract.entity_pipeline import thai_pipeline
 from thaireport.extract.records import MeasureRecord, build_records
 from thaireport.extract.text_export import parse_text_export
 

@@ -39,7 +39,9 @@ from thaireport.settings import OcrSettings, Settings
 FUZZ_DATA = Path(__file__).parent / "data" / "fuzz"
 SCALE = int(os.environ.get("THAIREPORT_FUZZ_CASES", "1"))  # copies per seed, times this
 SEED = int(os.environ.get("THAIREPORT_FUZZ_SEED", "8"))
-PER_INPUT_SECONDS = 600.0  # a copy that takes longer has hung (generous: a busy machine is slow, not hung)
+PER_INPUT_SECONDS = (
+    600.0  # a copy that takes longer has hung (generous: a busy machine is slow, not hung)
+)
 # Real OCR, made cheap: pages whose text layer a mutation broke are rendered small.
 FUZZ_SETTINGS = Settings(ocr=OcrSettings(dpi=50, jobs=1, reread_digits=False, retry_below=0))
 

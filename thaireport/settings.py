@@ -33,6 +33,7 @@ DEFAULT_FORMATS: tuple[str, ...] = ("jsonl",)
 # A report is tens of pages; a file of thousands is not one report, and each of its pages may
 # need OCR (seconds a page): refused at once rather than read for hours.
 DEFAULT_MAX_PAGES = 1000
+DEFAULT_TIMEOUT = 1800.0  # seconds per document in a batch: a 300-page scan at ~2 s a page
 
 
 @dataclass(frozen=True)
