@@ -182,6 +182,28 @@ def _part(entries: Sequence[Mapping[str, Any]], key: str, label: str, extra: str
     return lines
 
 
+def _startup(entries: Sequence[Mapping[str, Any]]) -> list[str]:
+    if not entries:
+        return []
+    rows = [
+        [
+            e["name"], f"`{e['ours']}`", f"{fmt(e['seconds'], 2)} ({fmt(e['seconds_min'], 2)}–"
+            f"{fmt(e['seconds_max'], 2)})", f"`{e['baseline']}`", fmt(e["baseline_seconds"], 2),
+            fmt(e["ratio"], 2),
+        ]
+        for e in entries
+    ]  # fmt: skip
+    return [
+        "",
+        "## Start-up and short runs (whole processes)",
+        "",
+        "Each pair run alternately after a warm-up (bench/startup.py): median seconds (min–max),"
+        " the baseline's median in the same run, and the median of the pairwise ratios.",
+        "",
+        *_table(["run", "ours", "s (min–max)", "baseline", "baseline s", "ratio"], rows),
+    ]
+
+
 def markdown(results: Mapping[str, Any]) -> str:
     mach = results["machine"]
     corpus = results["corpus"]
@@ -232,10 +254,9 @@ def markdown(results: Mapping[str, Any]) -> str:
         "sensitive to other load on the machine; peak RSS = the engine's own process "
         "(VmHWM) / the process and all its children (psutil, sampled every 50 ms), each "
         "engine and document in a fresh interpreter.",
-        "",
-        "## Born-digital PDFs",
-        "",
     ]
+    lines += _startup(results.get("startup", []))
+    lines += ["", "## Born-digital PDFs", ""]
     lines += _part(results["digital"], "variant", "variant")
     lines += ["", "## Scans", ""]
     lines += _part(

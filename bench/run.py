@@ -9,7 +9,9 @@ Parts (``--parts``, all by default):
 - ``scans``: for each scan profile of ``tests.fixtures.scan`` the example report (rendered
   with the "landscape" variant) "scanned" to page images and read by the engines below;
 - ``memory``: peak memory of ours over long documents (:mod:`bench.memory`);
-- ``digits``: Thai-digit accuracy on digit sheets; ``batch``: ``batch --jobs 1`` and ``2``.
+- ``digits``: Thai-digit accuracy on digit sheets; ``batch``: ``batch --jobs 1`` and ``2``;
+- ``startup``: whole-process timings of short runs against their baselines
+  (:mod:`bench.startup`).
 
 Engines of the scan part (all in :mod:`bench.engines`, each run in a fresh process with
 its peak memory and CPU seconds, :mod:`bench.isolate`):
@@ -77,6 +79,7 @@ from bench.engines import (
 from bench.memory import bench_memory
 from bench.metrics import PeriodValue
 from bench.report import machine, markdown
+from bench.startup import bench_startup
 
 QUICK_PAGES = 2
 VARIANT = "landscape"
@@ -354,7 +357,7 @@ def expected_from_export() -> Expected:
     return Expected(rows, periods, fiscal.be)
 
 
-PARTS = ("digital", "scans", "memory", "digits", "batch")
+PARTS = ("startup", "digital", "scans", "memory", "digits", "batch")
 
 
 def _now() -> str:
@@ -391,6 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         from tests.fixtures.content import example_content
 
+        results["startup"] = bench_startup(work, args.quick) if "startup" in parts else []
         report_pdf = render_report(example_content(), work / "report.pdf", VARIANTS[VARIANT])
         page_texts = pdf_page_texts(report_pdf)
         results["report_pages"] = len(page_texts)

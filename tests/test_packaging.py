@@ -144,3 +144,17 @@ def test_version_option() -> None:
     )  # fmt: skip
     assert result.returncode == 0
     assert result.stdout.strip() == f"thaireport {__version__}"
+
+
+def test_the_readmes_python_example_runs(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Use from Python") :]
+    start = section.index("```python\n") + len("```python\n")
+    code = section[start : section.index("\n```", start)]
+    result = _python(code, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "done 1 11 4"  # status, pages, records, warnings of the example export
+    assert lines[1].startswith("๑ จัดทำคู่มือ")
+    assert lines[2].endswith("2023-10-01 2024-09-30")
+    assert "a.pdf: no such file" in lines[3] and "b.pdf: no such file" in lines[4]
