@@ -239,17 +239,25 @@ def _read_in_order(
         return
     window = 2 * settings.jobs
     pending: deque[Future[PageLayout] | PageLayout] = deque()
-    load_shared_data()
-    with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
+    # The pool (and the data its workers share) only once a page needs OCR: a born-digital
+    # PDF reads without Tesseract, and without its probe.
+    pool: ProcessPoolExecutor | None = None
+    try:
         for item in items:
             if isinstance(item, PageLayout):
                 pending.append(item)
             else:
+                if pool is None:
+                    load_shared_data()
+                    pool = ProcessPoolExecutor(max_workers=settings.jobs)
                 pending.append(pool.submit(_run_job, item, settings))
             while len(pending) > window:
                 yield _result(pending.popleft())
         while pending:
             yield _result(pending.popleft())
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def _result(item: Future[PageLayout] | PageLayout) -> PageLayout:
