@@ -112,7 +112,16 @@ class Workspace:
         x1 = max(b[2] for b in boxes) + CROP_MARGIN
         bottom = max(b[3] for b in boxes) + CROP_MARGIN
         box = tuple(round(v * scale) for v in (max(x0, 0), max(top, 0), x1, bottom))
-        crop = image.crop(box)  # type: ignore[arg-type]
+        crop = image.convert("RGB").crop(box)  # type: ignore[arg-type]
+        # the cell itself outlined, so the eye finds it among its neighbours
+        from PIL import ImageDraw
+
+        draw = ImageDraw.Draw(crop)
+        for b in boxes:
+            x, y = box[0], box[1]
+            outline = [b[0] * scale - x - 3, b[1] * scale - y - 3, b[2] * scale - x + 3,
+                       b[3] * scale - y + 3]  # fmt: skip
+            draw.rectangle(outline, outline=(31, 95, 214), width=3)
         buffer = io.BytesIO()
         crop.save(buffer, format="PNG")
         return buffer.getvalue()
@@ -209,6 +218,7 @@ def create_app(out_dir: Path, *, token: str | None = None, low_below: float | No
         text = getattr(record.cells, key)
         return page(
             "cell.html", request, record=record, key=key, text=text,
+            document_name=Path(record.source_path).name,
             confidence=cell_confidence(record, key),
             warnings=[w for w in record.warnings if w.cell == key],
             verified=record.verified.get(key), has_crop=bool(record.locations.get(key)),

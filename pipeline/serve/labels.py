@@ -17,7 +17,7 @@ LABELS: dict[str, dict[str, str]] = {
         "warnings": "คำเตือน",
         "none": "ไม่มี",
         "confidence": "ความมั่นใจ OCR",
-        "keys": "Enter ยืนยันแล้วไปต่อ · e แก้ไข · Ctrl+Enter บันทึก · Esc เลิกแก้ · u ย้อนกลับ"
+        "shortcuts": "Enter ยืนยันแล้วไปต่อ · e แก้ไข · Ctrl+Enter บันทึก · Esc เลิกแก้ · u ย้อนกลับ"
         " · n/p ถัดไป/ก่อนหน้า · +/− ซูม · ลูกศร เลื่อนภาพ",
         "saved": "บันทึกแล้ว",
         "conflict": "มีผู้อื่นแก้ช่องนี้แล้ว: ",
@@ -40,7 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
         "warnings": "Warnings",
         "none": "none",
         "confidence": "OCR confidence",
-        "keys": "Enter confirm and next · e edit · Ctrl+Enter save · Esc stop editing · u undo"
+        "shortcuts": "Enter confirm and next · e edit · Ctrl+Enter save · Esc stop editing · u undo"
         " · n/p next/previous · +/− zoom · arrows pan",
         "saved": "saved",
         "conflict": "someone else changed this cell: ",
