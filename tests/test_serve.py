@@ -323,3 +323,42 @@ def test_a_session_of_twenty_corrections(browser: Any, folder: Path) -> None:
     print(f"\nkeystrokes per confirmed cell: {per_confirmed:g}; per corrected cell:"
           f" {per_corrected:g} + {sum(typed) / len(typed):g} characters typed")  # fmt: skip
     assert per_confirmed == 1
+
+
+def _document_records(folder: Path, name: str) -> list[Any]:
+    from thaireport.extract.records import MeasureRecord
+
+    lines = (folder / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    found = [MeasureRecord.model_validate_json(line) for line in lines]
+    return [r for r in found if Path(r.source_path).name == name]
+
+
+def test_the_review_page_never_shows_a_warned_cell_green_and_zooms(
+    browser: Any, batch_folder: Path, tmp_path: Path
+) -> None:
+    from thaireport.extract.sources import page_views
+    from thaireport.output.review import ReviewDocument, kind_label, review_html
+
+    records = _document_records(batch_folder, "ita-report-2567-thahin.pdf")
+    warned = [(r, w.cell) for r in records for w in r.warnings if w.cell]
+    assert warned  # the example has period warnings (7.1, 7.2)
+    source = Path(records[0].source_path)
+    views = [next(page_views(source, [], 200, preview_dpi=96))]
+    document = ReviewDocument(source.name, records[0].document_id, "pdf", 9)
+    page_html = review_html(document, records, views, low_confidence_below=70)
+    target = tmp_path / "review.html"
+    target.write_text(page_html, encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(target.as_uri())
+    for record, cell in warned:
+        css = page.locator(f'td[data-cell="{record.record_id}:{cell}"]').get_attribute("class")
+        assert "conf-warn" in css and "conf-high" not in css
+    svg = page.locator("svg.scan").first
+    before = svg.bounding_box()["width"]
+    page.locator("button.zoom").first.click()
+    assert svg.bounding_box()["width"] == pytest.approx(before * 1.5, rel=0.02)
+    page.screenshot(path=str(tmp_path / "review-zoomed.png"))
+    assert kind_label("pdf", records) == "PDF with a text layer"
+    scanned = [r.model_copy(update={"page_sources": dict.fromkeys(r.page_sources, "ocr")})
+               for r in records]  # fmt: skip
+    assert kind_label("pdf", scanned) == "scan (image-only PDF)"
