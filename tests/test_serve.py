@@ -33,9 +33,15 @@ from thaireport.pipeline.serve.app import create_app  # noqa: E402
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 NEW_PERIOD = "๑ มกราคม ๒๕๖๗ – ๓๑ มีนาคม ๒๕๖๗"
 
 
@@ -52,8 +58,17 @@ def batch_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert marked != text
     (inputs / "hostile.txt").write_text(marked, encoding="utf-8")
     out = root / "out"
-    command = [sys.executable, "-m", "thaireport", "batch", str(inputs), "-o", str(out),
-               "--format", "jsonl,csv"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "thaireport",
+        "batch",
+        str(inputs),
+        "-o",
+        str(out),
+        "--format",
+        "jsonl,csv",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr
     return out
@@ -76,8 +91,9 @@ def _free_port() -> int:
 class Server:
     def __init__(self, out_dir: Path, token: str | None = None) -> None:
         self.port = _free_port()
-        config = uvicorn.Config(create_app(out_dir, token=token), host="127.0.0.1",
-                                port=self.port, log_level="warning")  # fmt: skip
+        config = uvicorn.Config(
+            create_app(out_dir, token=token), host="127.0.0.1", port=self.port, log_level="warning"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -128,10 +144,13 @@ def _log(out: Path) -> list[dict[str, Any]]:
 
 def _export_record(out: Path, row: int = 1) -> str:
     return next(
-        rid for rid, r in sorted(_records(out).items())
-        if r["source_kind"] == "text-export" and "hostile" not in r["source_path"]
-        and r["section"]["number_inferred"] == 1 and r["row_index"] == row
-    )  # fmt: skip
+        rid
+        for rid, r in sorted(_records(out).items())
+        if r["source_kind"] == "text-export"
+        and "hostile" not in r["source_path"]
+        and r["section"]["number_inferred"] == 1
+        and r["row_index"] == row
+    )
 
 
 def _page(browser: Any, problems: list[str] | None = None) -> Any:
@@ -246,9 +265,11 @@ def test_two_people_at_once(browser: Any, folder: Path, tmp_path: Path) -> None:
 
 def test_markup_in_a_cell_is_text(browser: Any, folder: Path, tmp_path: Path) -> None:
     rid, key = next(
-        (rid, k) for rid, r in _records(folder).items() for k, v in r["cells"].items()
+        (rid, k)
+        for rid, r in _records(folder).items()
+        for k, v in r["cells"].items()
         if HOSTILE in v
-    )  # fmt: skip
+    )
     with Server(folder) as server:
         problems: list[str] = []
         page = _page(browser, problems)
@@ -265,15 +286,21 @@ def test_markup_in_a_cell_is_text(browser: Any, folder: Path, tmp_path: Path) ->
 def test_paths_tokens_and_csrf(folder: Path) -> None:
     rid = _export_record(folder)
     with Server(folder) as server:
-        for path in ("/../../etc/passwd", "/static/../../etc/passwd",
-                     "/static/..%2F..%2F..%2Fetc%2Fpasswd", "/cell/..%2F..%2Fetc%2Fpasswd/period",
-                     "/crop/../../etc/passwd.png", "/cell/%2E%2E/%2E%2E"):  # fmt: skip
+        for path in (
+            "/../../etc/passwd",
+            "/static/../../etc/passwd",
+            "/static/..%2F..%2F..%2Fetc%2Fpasswd",
+            "/cell/..%2F..%2Fetc%2Fpasswd/period",
+            "/crop/../../etc/passwd.png",
+            "/cell/%2E%2E/%2E%2E",
+        ):
             response = server.raw("GET", path)
             assert response.status == 404, path
             assert b"root:" not in response.read()
         body = json.dumps({"record_id": rid, "cell": "period", "text": "x", "expected": ""})
-        response = server.raw("POST", "/api/save", body=body,
-                              headers={"Content-Type": "application/json"})  # fmt: skip
+        response = server.raw(
+            "POST", "/api/save", body=body, headers={"Content-Type": "application/json"}
+        )
         assert response.status == 403  # no CSRF token
         assert server.raw("GET", "/api/save").status == 405  # saving is a POST only
     assert _log(folder) == []
@@ -320,8 +347,10 @@ def test_a_session_of_twenty_corrections(browser: Any, folder: Path) -> None:
     assert sum(e["text"] != e["read"] for e in log) == 10
     per_confirmed = sum(confirm_keys) / len(confirm_keys)
     per_corrected = sum(correct_keys) / len(correct_keys)
-    print(f"\nkeystrokes per confirmed cell: {per_confirmed:g}; per corrected cell:"
-          f" {per_corrected:g} + {sum(typed) / len(typed):g} characters typed")  # fmt: skip
+    print(
+        f"\nkeystrokes per confirmed cell: {per_confirmed:g}; per corrected cell:"
+        f" {per_corrected:g} + {sum(typed) / len(typed):g} characters typed"
+    )
     assert per_confirmed == 1
 
 
@@ -359,6 +388,7 @@ def test_the_review_page_never_shows_a_warned_cell_green_and_zooms(
     assert svg.bounding_box()["width"] == pytest.approx(before * 1.5, rel=0.02)
     page.screenshot(path=str(tmp_path / "review-zoomed.png"))
     assert kind_label("pdf", records) == "PDF with a text layer"
-    scanned = [r.model_copy(update={"page_sources": dict.fromkeys(r.page_sources, "ocr")})
-               for r in records]  # fmt: skip
+    scanned = [
+        r.model_copy(update={"page_sources": dict.fromkeys(r.page_sources, "ocr")}) for r in records
+    ]
     assert kind_label("pdf", scanned) == "scan (image-only PDF)"

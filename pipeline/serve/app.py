@@ -119,8 +119,12 @@ class Workspace:
         draw = ImageDraw.Draw(crop)
         for b in boxes:
             x, y = box[0], box[1]
-            outline = [b[0] * scale - x - 3, b[1] * scale - y - 3, b[2] * scale - x + 3,
-                       b[3] * scale - y + 3]  # fmt: skip
+            outline = [
+                b[0] * scale - x - 3,
+                b[1] * scale - y - 3,
+                b[2] * scale - x + 3,
+                b[3] * scale - y + 3,
+            ]
             draw.rectangle(outline, outline=(31, 95, 214), width=3)
         buffer = io.BytesIO()
         crop.save(buffer, format="PNG")
@@ -163,7 +167,9 @@ def normalized_view(record: MeasureRecord, key: str, text: str) -> dict[str, Any
     return result
 
 
-def create_app(out_dir: Path, *, token: str | None = None, low_below: float | None = None) -> Starlette:
+def create_app(
+    out_dir: Path, *, token: str | None = None, low_below: float | None = None
+) -> Starlette:
     workspace = Workspace(out_dir, OcrSettings().min_confidence if low_below is None else low_below)
     templates = _environment()
     csrf = secrets.token_urlsafe(32)
@@ -174,9 +180,13 @@ def create_app(out_dir: Path, *, token: str | None = None, low_below: float | No
     def page(name: str, request: Request, **context: Any) -> HTMLResponse:
         language = lang(request)
         html = templates.get_template(name).render(
-            t=LABELS[language], lang=language, csrf=csrf, columns=COLUMN_KEYS,
-            headers={k: HEADER_VARIANTS[k][0] for k in COLUMN_KEYS}, **context,
-        )  # fmt: skip
+            t=LABELS[language],
+            lang=language,
+            csrf=csrf,
+            columns=COLUMN_KEYS,
+            headers={k: HEADER_VARIANTS[k][0] for k in COLUMN_KEYS},
+            **context,
+        )
         return HTMLResponse(html)
 
     async def index(request: Request) -> Response:
@@ -186,15 +196,20 @@ def create_app(out_dir: Path, *, token: str | None = None, low_below: float | No
         for item in queue:
             doc = documents.setdefault(
                 item.document_id,
-                {"name": Path(records[item.record_id].source_path).name, "cells": 0,
-                 "to_check": 0, "done": 0},
-            )  # fmt: skip
+                {
+                    "name": Path(records[item.record_id].source_path).name,
+                    "cells": 0,
+                    "to_check": 0,
+                    "done": 0,
+                },
+            )
             doc["cells"] += 1
             doc["to_check"] += int(item.risk > 0 and not item.done)
             doc["done"] += int(item.done)
         first = next((i for i in queue if not i.done), None)
-        return page("index.html", request, queue=queue, documents=documents,
-                    records=records, first=first)  # fmt: skip
+        return page(
+            "index.html", request, queue=queue, documents=documents, records=records, first=first
+        )
 
     def _find(request: Request) -> tuple[dict[str, MeasureRecord], MeasureRecord, str]:
         records = workspace.records()
@@ -217,14 +232,21 @@ def create_app(out_dir: Path, *, token: str | None = None, low_below: float | No
             previous, following = None, (keys[0] if keys else None)
         text = getattr(record.cells, key)
         return page(
-            "cell.html", request, record=record, key=key, text=text,
+            "cell.html",
+            request,
+            record=record,
+            key=key,
+            text=text,
             document_name=Path(record.source_path).name,
             confidence=cell_confidence(record, key),
             warnings=[w for w in record.warnings if w.cell == key],
-            verified=record.verified.get(key), has_crop=bool(record.locations.get(key)),
-            previous=previous, following=following, remaining=len(keys),
+            verified=record.verified.get(key),
+            has_crop=bool(record.locations.get(key)),
+            previous=previous,
+            following=following,
+            remaining=len(keys),
             normalized=normalized_view(record, key, text),
-        )  # fmt: skip
+        )
 
     async def crop(request: Request) -> Response:
         _, record, key = _find(request)
@@ -255,9 +277,11 @@ def create_app(out_dir: Path, *, token: str | None = None, low_below: float | No
             if now != expected:  # someone saved this cell since the page was loaded
                 return JSONResponse({"error": "conflict", "text": now}, status_code=409)
             summary = apply_cell_corrections(
-                [Correction(rid, key, text, "serve")], out_dir, source=SOURCE,
+                [Correction(rid, key, text, "serve")],
+                out_dir,
+                source=SOURCE,
                 at=dt.datetime.now(dt.UTC),
-            )  # fmt: skip
+            )
         return JSONResponse({"changed": summary.changed, "confirmed": summary.confirmed})
 
     async def not_found(request: Request, exc: Exception) -> Response:
@@ -273,9 +297,10 @@ def create_app(out_dir: Path, *, token: str | None = None, low_below: float | No
     ]
     middleware = [Middleware(_TokenMiddleware, token=token)] if token else []
     return Starlette(
-        routes=routes, middleware=middleware,
+        routes=routes,
+        middleware=middleware,
         exception_handlers={_NotFound: not_found, 404: not_found},
-    )  # fmt: skip
+    )
 
 
 class _NotFound(Exception):

@@ -55,8 +55,9 @@ def build_queue(records: Iterable[MeasureRecord], low_below: float) -> list[Queu
         for key in COLUMN_KEYS:
             risk, reasons = cell_risk(record, key, low_below)
             items.append(
-                QueueItem(record.record_id, key, record.document_id, risk, reasons,
-                          key in record.verified)  # fmt: skip
+                QueueItem(
+                    record.record_id, key, record.document_id, risk, reasons, key in record.verified
+                )
             )
     order = {id(item): i for i, item in enumerate(items)}
     return sorted(items, key=lambda i: (i.done, -i.risk, order[id(i)]))
