@@ -90,6 +90,7 @@ def summary_lines(summary: BatchSummary) -> list[str]:
     warnings, pages per second."""
     lines = [
         f"thaireport batch: {summary.inputs} inputs: {summary.done} done, "
+        f"{summary.no_table} without a measure table, {summary.partial} partial, "
         f"{summary.failed} failed, {summary.skipped} skipped"
         + (f", {summary.pending} not read yet" if summary.pending else "")
         + (" — interrupted; run the same command to go on" if summary.interrupted else ""),
@@ -107,6 +108,8 @@ def summary_lines(summary: BatchSummary) -> list[str]:
             lines.append(f"    {path}: {message}")
         if len(files) > FAILURES_LISTED:
             lines.append(f"    … and {len(files) - FAILURES_LISTED} more (see documents.jsonl)")
+    for path, message in summary.partials[:FAILURES_LISTED]:
+        lines.append(f"  partial: {path}: {message}")
     if summary.outputs:
         lines.append(f"  wrote {', '.join(str(p) for p in summary.outputs)}")
     return lines
