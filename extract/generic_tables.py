@@ -25,7 +25,9 @@ def repaired(text: str) -> str:
 
 def table_kind(header: Sequence[Sequence[str]]) -> str:
     """ "month-grid" (a column per month), "score" (indicators and scores) or "table"."""
+    # month names printed sideways come out of a text layer line by line, last line first
     cells = [c for row in header for c in row]
+    cells += ["".join(reversed(c.split("\n"))) for c in cells if "\n" in c]
     months = {m.group(1) for c in cells for m in _MONTHS.finditer(c.replace(" ", ""))}
     if len(months) >= MIN_MONTHS:
         return "month-grid"

@@ -17,7 +17,8 @@ from thaireport.extract.sections import parse_title_block
 # "ที่ นม ๘๑๔๐๑/๑๒๓" at the start of a line; the number ends where a wide gap (or the date
 # beside it on the same line) begins.
 _REFERENCE = re.compile(r"^\s*ที่\s*([ก-ฮ]{1,3}\s?[๐-๙0-9][^\s]*(?:\s?/?\s?ว?\s?[๐-๙0-9.]+)?)")
-_SUBJECT = re.compile(r"^\s*เรื่อง\s+(.+)$")
+# "เรื่อง" with the marks OCR often drops ("เรือง", "เรี่อง")
+_SUBJECT = re.compile(r"^\s*เร[ืี]?[่้]?อง\s+(.+)$")
 MAX_LINES = 40  # of the first page: the letterhead and the opening
 
 
@@ -44,7 +45,8 @@ def first_page_metadata(lines: Sequence[str]) -> DocumentMetadata:
     block = parse_title_block(clean)
     reference = next((m.group(1).strip() for m in map(_REFERENCE.match, clean) if m), None)
     subject = next((m.group(1).strip() for m in map(_SUBJECT.match, clean) if m), None)
-    title = block.report_title or subject or (clean[0] if clean else None)
+    plain = [line for line in clean if not _REFERENCE.match(line)]
+    title = block.report_title or subject or (plain[0] if plain else None)
     date_printed = iso = None
     for line in clean:
         found = [d for d in find_dates(line).dates if d.start == d.end]

@@ -146,8 +146,14 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
         from thaireport.extract.report import report_from_pages
         from thaireport.extract.sources import image_pages, pdf_pages
     if kind is InputKind.PDF:
+        from thaireport.extract.pdf_tables import pdf_generic_tables
+
         pages = pdf_pages(path, settings.ocr, max_pages=settings.max_pages)
-        return report_from_pages(list(pages), path)
+        report = report_from_pages(list(pages), path)
+        measured = {r.page for s in report.sections for row in s.rows for c in row.cells.values()
+                    for r in c.regions}  # fmt: skip
+        tables = pdf_generic_tables(path, skip_pages=measured, first_index=len(report.tables) + 1)
+        return replace(report, tables=(*report.tables, *tables))
     if kind is InputKind.IMAGE:
         pages = image_pages(path, settings.ocr, max_pages=settings.max_pages)
         return report_from_pages(list(pages), path)
