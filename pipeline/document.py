@@ -209,13 +209,16 @@ def process_document(path: Path, settings: Settings | None = None) -> DocumentRe
         kind = detect_kind(path)
         document_id = sha256_of(path)
         report = _extract(path, kind, settings)
-        if report.failed_pages and settings.abort_on_error:
+        if report.failed_pages and (
+            settings.abort_on_error or len(report.failed_pages) >= report.page_count
+        ):
             number, failure = next(iter(sorted(report.failed_pages.items())))
-            raise InputError(
-                f"{failure} (--abort-on-error: the document is not kept in part)",
-                path=path,
-                page=number,
+            why = (
+                "no page could be read"
+                if len(report.failed_pages) >= report.page_count
+                else "--abort-on-error: the document is not kept in part"
             )
+            raise InputError(f"{failure} ({why})", path=path, page=number)
         records = build_records(
             report,
             document_id=document_id,
