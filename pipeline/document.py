@@ -41,6 +41,7 @@ class InputKind(StrEnum):
 # Word-processor kinds: read from the file's own structure, no page images.
 OFFICE_KINDS = frozenset({InputKind.DOCX, InputKind.ODT, InputKind.DOC})
 _ZIP_MAGIC = b"PK\x03\x04"
+_OFFICE_SUFFIXES = frozenset({".docx", ".odt", ".doc"})
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -106,6 +107,12 @@ def detect_kind(path: Path) -> InputKind:
         return InputKind.DOC
     if head.startswith(_IMAGE_MAGIC):
         return InputKind.IMAGE
+    if path.suffix.lower() in _OFFICE_SUFFIXES:
+        raise InputError(
+            f"not a {path.suffix.lower()[1:].upper()} document (no ZIP or OLE container);"
+            " the file is damaged or misnamed",
+            path=path,
+        )
     if path.suffix.lower() == ".pdf":
         raise InputError("not a PDF (no %PDF header); the file is damaged or misnamed", path=path)
     try:

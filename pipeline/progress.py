@@ -73,6 +73,8 @@ class BatchProgress:
         self._pages += reading.pages
         if reading.status is Status.FAILED:
             self._say(f"thaireport: failed: {path}: {reading.error_kind}: {reading.error_message}")
+        elif reading.status is Status.PARTIAL:
+            self._say(f"thaireport: partial: {path}: {reading.error_message}")
         if self._progress is not None and self._task is not None:
             elapsed = time.perf_counter() - self._clock
             rate = f"{self._pages / elapsed:.2f} pages/s" if elapsed > 0 else "–"
