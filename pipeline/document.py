@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import cast
 
 from thaireport.extract.letter_metadata import DocumentMetadata, first_page_metadata
 from thaireport.extract.records import MeasureRecord, build_records
@@ -232,7 +233,7 @@ def process_document(path: Path, settings: Settings | None = None) -> DocumentRe
             source_path=str(path),
             min_confidence=settings.ocr.min_confidence,
         )
-        status, error = Status.DONE, None
+        status, error = Status.DONE, cast(InputError | None, None)
         if report.failed_pages:
             status = Status.PARTIAL
             pages = ", ".join(str(n) for n in sorted(report.failed_pages))
@@ -271,8 +272,8 @@ def process_document(path: Path, settings: Settings | None = None) -> DocumentRe
             exc.path = str(path)
         return DocumentResult(path=path, status=Status.FAILED, error=exc)
     except Exception as exc:  # a bug or an unforeseen library error must not end the run
-        error = InputError(f"unexpected {type(exc).__name__}: {exc}", path=path)
-        return DocumentResult(path=path, status=Status.FAILED, error=error)
+        unexpected = InputError(f"unexpected {type(exc).__name__}: {exc}", path=path)
+        return DocumentResult(path=path, status=Status.FAILED, error=unexpected)
 
 
 def _first_page_lines(report: ExtractedReport) -> list[str]:

@@ -181,12 +181,16 @@ def _reading(
         pages=result.pages,
         records=records,
         error_kind=error.kind if error else None,
-        # a hint may name the file (how to decrypt it): the original, not the copy
-        error_message=(note or _error_text(error)).replace(str(path), task.path)
-        if error or note
-        else None,
+        error_message=_message(error, note, path, task.path),
         files=files,
     )
+
+
+def _message(error: ThaiReportError | None, note: str | None, path: Path, name: str) -> str | None:
+    """What to say about a reading; a hint may name the file (how to decrypt it): the
+    original, not the copy."""
+    text = note or (_error_text(error) if error is not None else None)
+    return text.replace(str(path), name) if text else None
 
 
 def failed_reading(
