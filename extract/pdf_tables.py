@@ -1,8 +1,8 @@
 """Ruled tables of a PDF's text layer that are not measure tables (ผด. 02 action plans,
 score tables), found by pdfplumber's ruling-line table finder.
 
-A stopgap until the table reader (extract/table.py) hands over every table it finds: the
-pages whose measure tables it read are left out here, so no table is reported twice.
+A stopgap until the table reader (extract/table.py) hands over every table it finds: only
+pages with ruling lines and no measure table are searched, so no table is reported twice.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ MIN_FILLED = 3  # cells with text: fewer is a frame around a block of text, not 
 
 
 def pdf_generic_tables(
-    path: Path, *, skip_pages: Collection[int], first_index: int = 1
+    path: Path, *, pages: Collection[int], first_index: int = 1
 ) -> list[GenericTable]:
+    """The ruled tables on these pages (1-based), in page order."""
     import pdfplumber
 
     tables: list[GenericTable] = []
     with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            if page.page_number in skip_pages:
-                continue
+        for number in sorted(pages):
+            page = pdf.pages[number - 1]
             try:
                 found = page.find_tables()
             finally:

@@ -24,9 +24,10 @@ from thaireport.errors import (
     ThaiReportError,
     UnsupportedInputError,
 )
-from thaireport.model import ExtractedReport, GenericTable, Issue, PageLayout
+from thaireport.model import ExtractedReport, GenericTable, Issue, PageLayout, TextSource
 from thaireport.settings import Settings
 
+MIN_TABLE_RULES = 3  # horizontal and vertical rules on a page, for a ruled table to be sought
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
 
 
@@ -156,11 +157,24 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
     if kind is InputKind.PDF:
         from thaireport.extract.pdf_tables import pdf_generic_tables
 
-        pages = pdf_pages(path, settings.ocr, max_pages=settings.max_pages)
-        report = report_from_pages(list(pages), path)
+        pages = list(pdf_pages(path, settings.ocr, max_pages=settings.max_pages))
+        report = report_from_pages(pages, path)
         measured = {r.page for s in report.sections for row in s.rows for c in row.cells.values()
                     for r in c.regions}  # fmt: skip
-        tables = pdf_generic_tables(path, skip_pages=measured, first_index=len(report.tables) + 1)
+        # Ruled tables elsewhere: text-layer pages with a grid of rules, no measure on them.
+        ruled = [
+            p.number
+            for p in pages
+            if p.source is TextSource.TEXT_LAYER
+            and sum(1 for r in p.rules if r.horizontal) >= MIN_TABLE_RULES
+            and sum(1 for r in p.rules if not r.horizontal) >= MIN_TABLE_RULES
+            and p.number not in measured
+        ]
+        tables = (
+            pdf_generic_tables(path, pages=ruled, first_index=len(report.tables) + 1)
+            if ruled
+            else []
+        )
         return replace(report, tables=(*report.tables, *tables))
     if kind is InputKind.IMAGE:
         pages = image_pages(path, settings.ocr, max_pages=settings.max_pages)
