@@ -177,8 +177,9 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
         )
         return replace(report, tables=(*report.tables, *tables))
     if kind is InputKind.IMAGE:
-        pages = image_pages(path, settings.ocr, max_pages=settings.max_pages)
-        return report_from_pages(list(pages), path)
+        return report_from_pages(
+            list(image_pages(path, settings.ocr, max_pages=settings.max_pages)), path
+        )
     text, note = read_export_text(path)
     report = parse_text_export(text)
     report = replace(report, page_text=(text,))
