@@ -78,6 +78,7 @@ from bench.engines import (
 )
 from bench.memory import bench_memory
 from bench.metrics import PeriodValue
+from bench.office import bench_docx
 from bench.producers import bench_producers
 from bench.report import machine, markdown
 from bench.startup import bench_startup
@@ -358,7 +359,7 @@ def expected_from_export() -> Expected:
     return Expected(rows, periods, fiscal.be)
 
 
-PARTS = ("startup", "digital", "producers", "scans", "memory", "digits", "batch")
+PARTS = ("startup", "docx", "digital", "producers", "scans", "memory", "digits", "batch")
 
 
 def _now() -> str:
@@ -396,6 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tests.fixtures.content import example_content
 
         results["startup"] = bench_startup(work, args.quick) if "startup" in parts else []
+        results["docx"] = bench_docx(work / "docx", args.quick) if "docx" in parts else None
         report_pdf = render_report(example_content(), work / "report.pdf", VARIANTS[VARIANT])
         page_texts = pdf_page_texts(report_pdf)
         results["report_pages"] = len(page_texts)
