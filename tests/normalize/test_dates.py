@@ -576,3 +576,35 @@ def test_impossible_years_are_warnings(text: str, fiscal_year_be: int | None) ->
     period = parse_period(text, fiscal_year_be=fiscal_year_be)
     assert (period.start, period.end) == (None, None)
     assert any("impossible date" in w for w in period.warnings)
+
+
+@pytest.mark.parametrize(
+    ("cell", "start", "end", "basis"),
+    [
+        ("ไตรมาสที่ ๓ – ๔", date(2024, 4, 1), date(2024, 9, 30), "quarter"),
+        (
+            "ทุกวันที่ ๑๐ ของเดือน (ต.ค. ๖๕ – ก.ย. ๖๖)",
+            date(2022, 10, 1),
+            date(2023, 9, 30),
+            "printed-months",
+        ),
+        ("ภายใน ๑๕ วัน นับแต่ได้รับคำร้อง", None, None, "inferred"),
+        ("1 ต.ค. 2566 - 30 ก.ย. 2567", date(2023, 10, 1), date(2024, 9, 30), "printed-range"),
+        ("๑ ต.ค. ๒๕๖๖ –\n๓๐ ก.ย. ๒๕๖๗", date(2023, 10, 1), date(2024, 9, 30), "printed-range"),
+        ("ตลอดปีงบประมาณ", date(2023, 10, 1), date(2024, 9, 30), "fiscal-year-phrase"),
+        ("๓๑ เม.ย. ๒๕๖๗", None, None, "none"),
+    ],
+)
+def test_period_basis(cell: str, start: date | None, end: date | None, basis: str) -> None:
+    period = parse_period(cell, fiscal_year_be=2567)
+    assert (period.start, period.end, period.basis) == (start, end, basis)
+
+
+def test_a_completed_year_says_which_and_why() -> None:
+    period = parse_period("ต.ค. – ก.ย.", fiscal_year_be=2567)
+    assert (period.start, period.end, period.basis) == (
+        date(2023, 10, 1), date(2024, 9, 30), "printed-months",
+    )  # fmt: skip
+    assert period.year_from is not None
+    assert "'ต.ค.' taken from fiscal year 2567: 2566 BE" in period.year_from
+    assert "'ก.ย.' taken from fiscal year 2567: 2567 BE" in period.year_from
