@@ -296,7 +296,10 @@ def test_date_without_year() -> None:
     assert scan.warnings == ("date '๑ ต.ค.' has no year",)
     scan = find_dates("ประชุม ๑ ต.ค. ที่ผ่านมา", fiscal_year_be=2567)
     assert scan.dates == (DateSpan("๑ ต.ค.", date(2023, 10, 1), date(2023, 10, 1), "day"),)
-    assert scan.warnings == ("year of '๑ ต.ค.' taken from fiscal year 2567: 2566 BE, as the month falls in that fiscal year",)
+    assert scan.warnings == (
+        "year of '๑ ต.ค.' taken from fiscal year 2567: 2566 BE, as the month falls in that"
+        " fiscal year",
+    )
     scan = find_dates("ประชุม ๑ มี.ค.", fiscal_year_be=2567)
     assert scan.dates == (DateSpan("๑ มี.ค.", date(2024, 3, 1), date(2024, 3, 1), "day"),)
 
@@ -508,7 +511,10 @@ def test_period_of_separate_dates() -> None:
 def test_period_date_without_year_uses_the_report() -> None:
     period = parse_period("๑ ต.ค.", fiscal_year_be=2567)
     assert (period.start, period.end) == (date(2023, 10, 1), date(2023, 10, 1))
-    assert period.warnings == ("year of '๑ ต.ค.' taken from fiscal year 2567: 2566 BE, as the month falls in that fiscal year",)
+    assert period.warnings == (
+        "year of '๑ ต.ค.' taken from fiscal year 2567: 2566 BE, as the month falls in that"
+        " fiscal year",
+    )
 
 
 # --- the example report -------------------------------------------------------------
