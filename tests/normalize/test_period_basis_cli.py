@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 from tests.test_outputs import extract, jsonl
 
@@ -51,7 +54,7 @@ def test_every_basis_and_impossible_date_through_extract(tmp_path: Path) -> None
     )
     export = tmp_path / "report.txt"
     export.write_text(HEAD + rows, encoding="utf-8")
-    result = extract(export, "-o", tmp_path / "out", "--format", "jsonl")
+    result = extract(export, "-o", tmp_path / "out", "--format", "jsonl,csv,parquet")
     assert result.returncode == 0, result.stderr
     records = jsonl(tmp_path / "out" / "records.jsonl")
     assert [r.cells.period for r in records] == [c[0] for c in CASES]
@@ -66,3 +69,9 @@ def test_every_basis_and_impossible_date_through_extract(tmp_path: Path) -> None
             assert n.period_inferred_from is not None and "2567" in n.period_inferred_from
         else:
             assert (n.period_inferred_start, n.period_inferred_end) == (None, None), cell
+
+    with (tmp_path / "out" / "records.csv").open(encoding="utf-8", newline="") as f:
+        bases = [row["normalized.period_basis"] for row in csv.DictReader(f)]
+    assert bases == [c[3] for c in CASES]
+    table = pq.read_table(tmp_path / "out" / "records.parquet")
+    assert table.column("period_basis").to_pylist() == [c[3] for c in CASES]
