@@ -6,7 +6,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng tesseract-ocr-osd poppler-utils \
-                fonts-thai-tlwg-ttf fonts-noto-core fontconfig python3-venv chromium
+                fonts-thai-tlwg-ttf fonts-noto-core fontconfig python3-venv chromium \
+                libreoffice-writer-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= out
 
@@ -29,7 +30,7 @@ venv: .stamps/venv
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev,distributed]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,distributed,serve]'
 	# img2table and camelot (baselines in the benchmark) without their own builds of OpenCV
 	$(BIN)/pip install -q -c constraints.txt --no-deps img2table camelot-py
 	@mkdir -p .stamps && touch $@

@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.office import markdown_lines as office_lines
+
 PACKAGES = (
     "pdfplumber",
     "pdfminer.six",
@@ -256,8 +258,20 @@ def markdown(results: Mapping[str, Any]) -> str:
         "engine and document in a fresh interpreter.",
     ]
     lines += _startup(results.get("startup", []))
+    lines += office_lines(results.get("docx"))
     lines += ["", "## Born-digital PDFs", ""]
     lines += _part(results["digital"], "variant", "variant")
+    if results.get("producers"):
+        lines += [
+            "",
+            "## Other producers: headless Chromium and LibreOffice",
+            "",
+            "Seeded layouts of tests/fixtures/producers (bench/producers.py), each scored "
+            "against its own expected records (merged cells filled down).",
+            "",
+        ]
+        lines += _part(results["producers"], "variant", "layout (content)")
+        lines += ["", *(f"- `{e['variant']}`: {e['description']}" for e in results["producers"])]
     lines += ["", "## Scans", ""]
     lines += _part(
         results["profiles"],

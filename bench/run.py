@@ -78,6 +78,8 @@ from bench.engines import (
 )
 from bench.memory import bench_memory
 from bench.metrics import PeriodValue
+from bench.office import bench_docx
+from bench.producers import bench_producers
 from bench.report import machine, markdown
 from bench.startup import bench_startup
 
@@ -357,7 +359,7 @@ def expected_from_export() -> Expected:
     return Expected(rows, periods, fiscal.be)
 
 
-PARTS = ("startup", "digital", "scans", "memory", "digits", "batch")
+PARTS = ("startup", "docx", "digital", "producers", "scans", "memory", "digits", "batch")
 
 
 def _now() -> str:
@@ -395,6 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tests.fixtures.content import example_content
 
         results["startup"] = bench_startup(work, args.quick) if "startup" in parts else []
+        results["docx"] = bench_docx(work / "docx", args.quick) if "docx" in parts else None
         report_pdf = render_report(example_content(), work / "report.pdf", VARIANTS[VARIANT])
         page_texts = pdf_page_texts(report_pdf)
         results["report_pages"] = len(page_texts)
@@ -403,6 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                           expected.fiscal_year_be)
             if "digital" in parts else []
         )  # fmt: skip
+        results["producers"] = bench_producers(work, args.quick) if "producers" in parts else []
         entries = []
         if "scans" in parts:
             located = locate_cells(expected.rows, page_texts)

@@ -464,6 +464,8 @@ def build_records(
             end=end,
         )
     page_issues = [i for i in report.issues if i.code == "page-warning"]
+    # A page that could not be read may have held part of any row: said on every record.
+    failed_pages = [_warning(i) for i in report.issues if i.code == "page-failed"]
     records: list[MeasureRecord] = []
     for position, section in enumerate(report.sections, start=1):
         ref = SectionRef(
@@ -480,7 +482,7 @@ def build_records(
                 len(records) + 1, document_id, source_path,
             )  # fmt: skip
             cells = {key: row.cells.get(key, Cell("")) for key in COLUMN_KEYS}
-            extra = _ocr_warnings(cells, min_confidence)
+            extra = [*_ocr_warnings(cells, min_confidence), *failed_pages]
             if extra:
                 record = record.model_copy(update={"warnings": [*record.warnings, *extra]})
             records.append(record)

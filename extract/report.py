@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from thaireport.extract.assemble import SectionDraft, assemble_report
-from thaireport.extract.lines import block_text, is_wrapped
+from thaireport.extract.lines import block_text, group_lines, is_wrapped
 from thaireport.extract.table import (
     CellLines,
     Columns,
@@ -157,6 +157,10 @@ def report_from_pages(pages: Sequence[PageLayout], path: Path) -> ExtractedRepor
     for page in pages:
         for warning in page.warnings:
             issues.append(Issue("page-warning", f"page {page.number}: {warning}"))
+        if page.failure is not None:
+            issues.append(
+                Issue("page-failed", f"page {page.number}: {page.failure}; kept as an empty page")
+            )
 
     title_lines: list[str] = []
     loose: list[str] = []
@@ -218,10 +222,8 @@ def report_from_pages(pages: Sequence[PageLayout], path: Path) -> ExtractedRepor
                 f"{running_headers} repeated title-block lines read as page headers",
             )
         )
-    if not any(d.rows for d in drafts):
-        raise NoTableError(
-            "no measure table found (no header row naming the six columns)", path=path
-        )
+    # No measure table is not an error here: the caller decides (`no-table` status), and the
+    # pages' text and metadata are still wanted.
     report = assemble_report(
         title_lines=title_lines,
         drafts=drafts,
@@ -233,4 +235,14 @@ def report_from_pages(pages: Sequence[PageLayout], path: Path) -> ExtractedRepor
         loose_text=loose,
         issues=issues,
     )
-    return replace(report, ocr_pages=tuple(p for p in pages if p.source is TextSource.OCR))
+    return replace(
+        report,
+        ocr_pages=tuple(p for p in pages if p.source is TextSource.OCR and p.failure is None),
+        page_text=tuple(page_text(p) for p in pages),
+        failed_pages={p.number: p.failure for p in pages if p.failure is not None},
+    )
+
+
+def page_text(page: PageLayout) -> str:
+    """The page's text in reading order: lines top to bottom, words left to right."""
+    return "\n".join(line.text for line in group_lines(page.words))

@@ -18,8 +18,13 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from thaireport.extract.pdf_layout import check_page_count, read_pdf_layout
 from thaireport.extract.textlayer import private_use_share, thai_word_share
 
-from thaireport.errors import InputError, TooLargeInputError
-from thaireport.model import PageLayout
+from thaireport.errors import (
+    InputError,
+    MissingDependencyError,
+    ThaiReportError,
+    TooLargeInputError,
+)
+from thaireport.model import PageLayout, TextSource
 from thaireport.settings import OcrSettings
 
 MAX_PRIVATE_USE = 0.05  # share of letters left in the private-use area after repair
@@ -198,11 +203,23 @@ class _OcrJob:
     warning: str | None = None
 
 
+def failed_page(number: int, width: float, height: float, failure: str) -> PageLayout:
+    """A page that could not be read: empty, saying why, so the others are kept."""
+    return PageLayout(number, width, height, (), (), TextSource.OCR, failure=failure)
+
+
 def _run_job(job: _OcrJob, settings: OcrSettings) -> PageLayout:
     # The OCR stack (OpenCV, the digit model, Tesseract) is imported by the pages that need it.
     from thaireport.extract.ocr_layout import ocr_page_layout
 
-    layout = ocr_page_layout(job.image, number=job.number, dpi=job.dpi, settings=settings)
+    try:
+        layout = ocr_page_layout(job.image, number=job.number, dpi=job.dpi, settings=settings)
+    except MissingDependencyError:
+        raise  # no Tesseract at all: no page can be read, the document fails
+    except (ThaiReportError, OSError) as exc:  # a timeout or a crash of Tesseract on this page
+        scale = 72 / job.dpi
+        failure = f"OCR failed: {getattr(exc, 'message', None) or exc}"
+        return failed_page(job.number, job.image.width * scale, job.image.height * scale, failure)
     if job.note:
         layout = replace(layout, notes=(job.note, *layout.notes))
     if job.warning:
@@ -282,10 +299,12 @@ def pdf_pages(
                 continue
             try:
                 image, dpi = _pdf_page_image(path, page.number - 1, settings.dpi)
-            except pdfium.PdfiumError as exc:
-                raise InputError(
-                    f"the page cannot be rendered for OCR ({exc})", path=path, page=page.number
-                ) from exc
+            except (pdfium.PdfiumError, InputError) as exc:
+                if isinstance(exc, TooLargeInputError):
+                    raise  # a decompression bomb is refused whole, not skipped
+                reason = getattr(exc, "message", None) or str(exc)
+                yield failed_page(page.number, page.width, page.height, f"render failed: {reason}")
+                continue
             yield _OcrJob(image, page.number, dpi, note=f"read by OCR: {problem}")
 
     yield from _read_in_order(items(), settings)
@@ -307,14 +326,18 @@ def image_pages(
         image.close()
         raise
 
-    def items() -> Iterator[_OcrJob]:
+    def items() -> Iterator[PageLayout | _OcrJob]:
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
             # Pillow checks the first frame when the file is opened, not the ones after it.
             _check_pixels(*frame.size, page=number, what="the image")
             try:
                 frame.load()
             except (OSError, SyntaxError) as exc:
-                raise InputError(f"damaged image data ({exc})", path=path, page=number) from exc
+                if number == 1:  # nothing of the file can be read
+                    raise InputError(f"damaged image data ({exc})", path=path, page=number) from exc
+                width, height = (v * 72 / DEFAULT_IMAGE_DPI for v in frame.size)
+                yield failed_page(number, width, height, f"image decoding failed: {exc}")
+                continue
             dpi_info = frame.info.get("dpi")
             dpi = round(dpi_info[0]) if dpi_info and dpi_info[0] > 30 else DEFAULT_IMAGE_DPI
             warning = None if dpi_info else f"no resolution in the file; assumed {dpi} DPI"

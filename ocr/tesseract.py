@@ -208,10 +208,10 @@ def recognize(image: Image.Image, settings: OcrSettings | None = None, *, dpi: i
                 str(source), str(base), extension="", lang=settings.languages,
                 config=config, timeout=int(settings.timeout),
             )  # fmt: skip
+        except pytesseract.TesseractError as exc:  # first: it is a RuntimeError too
+            raise OcrError(f"tesseract failed: {exc.message.strip()}") from exc
         except RuntimeError as exc:  # pytesseract's timeout
             raise OcrError(f"tesseract took longer than {settings.timeout:.0f} s") from exc
-        except pytesseract.TesseractError as exc:
-            raise OcrError(f"tesseract failed: {exc.message.strip()}") from exc
         tsv_path, txt_path = base.with_suffix(".tsv"), base.with_suffix(".txt")
         if not tsv_path.exists():
             raise OcrError("tesseract exited without writing its output")

@@ -7,21 +7,25 @@ output directory writes them, atomically, like everything else it writes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from thaireport.extract.records import MeasureRecord
 from thaireport.extract.sources import as_read, page_images, page_views
 from thaireport.output.archival import archival_files
 from thaireport.output.atomic import atomic_path, inside, safe_name
+from thaireport.output.generic_tables import jsonl, table_lines
 from thaireport.output.review import ReviewDocument, review_html
 from thaireport.output.searchable import searchable_pdf
 
-from thaireport.model import PageLayout
+from thaireport.model import GenericTable, PageLayout
 
 BATCH_FOLDER = "docs"  # a batch's per-document files, named by content
 TEXT_EXPORT_KIND = "text-export"  # pipeline.document.InputKind.TEXT_EXPORT: no page images
+PAGE_IMAGE_KINDS = frozenset({"pdf", "image"})  # the others (text export, DOCX) have none
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,9 @@ class DocumentPlaces:
     pages: str  # folder of page-NNN.alto.xml / page-NNN.hocr
     searchable: str
     review: str
+    text: str = ""  # the pages' text in reading order
+    tables: str = ""  # the tables that are not measure tables (JSON Lines)
+    metadata: str = ""  # title, organization, date, reference number (JSON)
 
     @classmethod
     def beside(cls, source: Path, document_id: str, taken: set[str]) -> DocumentPlaces:
@@ -43,13 +50,17 @@ class DocumentPlaces:
             stem = f"{base}-{document_id[:8]}" + (f"-{count}" if count > 1 else "")
             count += 1
         taken.add(stem)
-        return cls(stem, f"{stem}.searchable.pdf", f"{stem}.review.html")
+        return cls(
+            stem, f"{stem}.searchable.pdf", f"{stem}.review.html", f"{stem}.txt",
+            f"{stem}.tables.jsonl", f"{stem}.meta.json",
+        )  # fmt: skip
 
     @classmethod
     def by_content(cls, sha256: str, folder: str = BATCH_FOLDER) -> DocumentPlaces:
         """`batch`: named after the content, which no two inputs of a batch share by chance."""
-        return cls(f"{folder}/{sha256}", f"{folder}/{sha256}.searchable.pdf",
-                   f"{folder}/{sha256}.review.html")  # fmt: skip
+        base = f"{folder}/{sha256}"
+        return cls(base, f"{base}.searchable.pdf", f"{base}.review.html", f"{base}.txt",
+                   f"{base}.tables.jsonl", f"{base}.meta.json")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,9 @@ class DocumentInfo:
     pages: int
     records: Sequence[MeasureRecord]
     ocr_pages: Sequence[PageLayout]
+    tables: Sequence[GenericTable] = ()
+    page_text: Sequence[str] = ()
+    metadata: dict[str, Any] | None = None
 
 
 def document_files(
@@ -73,7 +87,16 @@ def document_files(
     dpi: int,
     low_confidence_below: float,
 ) -> Iterator[tuple[str, bytes]]:
-    """(relative name, content) of each per-document file the formats ask for."""
+    """(relative name, content) of each per-document file the formats ask for; the tables
+    that are not measure tables and the metadata whenever there are any."""
+    if info.tables and places.tables:
+        lines = table_lines(info.tables, document_id=info.document_id, source_path=info.name)
+        yield places.tables, jsonl(lines).encode("utf-8")
+    if info.metadata is not None and places.metadata:
+        yield places.metadata, json.dumps(info.metadata, ensure_ascii=False).encode("utf-8")
+    if "text" in formats and places.text and info.page_text:
+        # pages apart by a form feed, as pdftotext does
+        yield places.text, ("\n\f".join(info.page_text) + "\n").encode("utf-8")
     if info.ocr_pages:
         for name, text in archival_files(
             info.ocr_pages, places.pages, formats, source=Path(info.name).name
@@ -89,7 +112,7 @@ def document_files(
     if "review" in formats:
         views = (
             iter(())
-            if info.kind == TEXT_EXPORT_KIND
+            if info.kind not in PAGE_IMAGE_KINDS
             else page_views(info.source, info.ocr_pages, dpi)
         )
         document = ReviewDocument(info.name, info.document_id, info.kind, info.pages)

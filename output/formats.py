@@ -4,7 +4,8 @@ from __future__ import annotations
 
 RECORD_FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet", "sqlite")  # all records in one file
 ARCHIVAL_FORMATS: tuple[str, ...] = ("alto", "hocr", "pdf")  # per document, pages read by OCR
-DOCUMENT_FORMATS: tuple[str, ...] = (*ARCHIVAL_FORMATS, "review")  # a document's own files
+# a document's own files; "text": every page's text in reading order (<document>.txt)
+DOCUMENT_FORMATS: tuple[str, ...] = (*ARCHIVAL_FORMATS, "text", "review")
 FORMATS: tuple[str, ...] = (*RECORD_FORMATS, *DOCUMENT_FORMATS)
 
 __all__ = ["ARCHIVAL_FORMATS", "DOCUMENT_FORMATS", "FORMATS", "RECORD_FORMATS", "parse_formats"]

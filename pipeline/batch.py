@@ -30,12 +30,20 @@ from thaireport.extract.records import MeasureRecord
 from thaireport.output.atomic import atomic_write
 from thaireport.output.document_files import BATCH_FOLDER, DocumentPlaces, write_document_files
 from thaireport.output.formats import FORMATS
+from thaireport.output.generic_tables import TABLES_FILE, jsonl, write_sqlite_tables
 from thaireport.output.review import revise_review
 from thaireport.output.writers import write_jsonl, write_record_stream
 from thaireport.pipeline.correction_log import LoggedCorrection, read_log, reapply
 from thaireport.pipeline.document import Status, sha256_of
 from thaireport.pipeline.runners import DaskRunner, DocumentReading, DocumentTask, LocalRunner
-from thaireport.pipeline.state import STATE_FILE, BatchState, DocumentRow, DocumentStatus, Outcome
+from thaireport.pipeline.state import (
+    READ_STATUSES,
+    STATE_FILE,
+    BatchState,
+    DocumentRow,
+    DocumentStatus,
+    Outcome,
+)
 
 from thaireport.errors import BatchStateError, ExitCode
 from thaireport.settings import (
@@ -46,7 +54,9 @@ from thaireport.settings import (
     Settings,
 )
 
-INPUT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".txt", ".tsv"})
+INPUT_SUFFIXES = frozenset(
+    {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".txt", ".tsv", ".docx", ".odt", ".doc"}
+)
 DOCS_DIR = BATCH_FOLDER
 DOCUMENTS_INDEX = "documents.jsonl"
 LOCK_FILE = ".batch.lock"
@@ -66,6 +76,8 @@ class BatchOptions:
     excel: bool = False  # a BOM before the CSV
     review: bool = True  # a review page per document (docs/<sha256>.review.html)
     max_pages: int | None = DEFAULT_MAX_PAGES  # pages of one input
+    strict: bool = False  # a document without a measure table fails the batch's exit status
+    abort_on_error: bool = False  # a page that cannot be read fails its whole document
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,8 @@ class BatchSummary:
     settled_before: int = 0  # inputs done (or failed, unless retried) in earlier runs
     duplicates: int = 0
     failed: int = 0
+    no_table: int = 0  # read, without a measure table: letters, notices, plans
+    partial: int = 0  # read with some pages missing
     skipped: int = 0
     pending: int = 0  # not read yet (the run was interrupted)
     records: int = 0
@@ -98,13 +112,18 @@ class BatchSummary:
     seconds: float = 0.0
     interrupted: bool = False
     failures: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # kind -> files
+    partials: list[tuple[str, str]] = field(default_factory=list)  # file, what was missing
     outputs: list[Path] = field(default_factory=list)
+    strict: bool = False
 
     @property
     def exit_code(self) -> int:
+        """1 when something was not read: a failure or a partial document; documents without
+        a measure table only with --strict (a letter in the folder is no error)."""
         if MISSING_DEPENDENCY_KIND in self.failures:
             return int(ExitCode.MISSING_DEPENDENCY)
-        return int(ExitCode.INPUT_FAILED if self.failed else ExitCode.OK)
+        bad = self.failed or self.partial or (self.strict and self.no_table)
+        return int(ExitCode.INPUT_FAILED if bad else ExitCode.OK)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -114,6 +133,8 @@ class BatchSummary:
             "settled_before": self.settled_before,
             "duplicates": self.duplicates,
             "failed": self.failed,
+            "no_table": self.no_table,
+            "partial": self.partial,
             "skipped": self.skipped,
             "pending": self.pending,
             "records": self.records,
@@ -223,7 +244,8 @@ def _plan(state: BatchState, run: int, options: BatchOptions) -> _Plan:
         finished = [
             r
             for r in rows
-            if r.status is DocumentStatus.DONE
+            if r.status in READ_STATUSES
+            and (r.status is not DocumentStatus.PARTIAL or not options.retry_failed)
             and r.output
             and (options.out_dir / r.output).is_file()
         ]
@@ -299,6 +321,7 @@ def run_batch(
         except KeyboardInterrupt:
             interrupted = True
         summary = _summarize(state.rows(run=run))
+        summary.strict = options.strict
         summary.read_now, summary.pages_read = read_now, pages_read
         summary.settled_before, summary.interrupted = plan.already, interrupted
         summary.outputs = rebuild_outputs(
@@ -315,7 +338,12 @@ def _read(
     if not tasks:
         return
     formats = (*options.formats, "review") if options.review else options.formats
-    settings = Settings(formats=formats, ocr=options.ocr, max_pages=options.max_pages)
+    settings = Settings(
+        formats=formats,
+        ocr=options.ocr,
+        max_pages=options.max_pages,
+        abort_on_error=options.abort_on_error,
+    )
     if options.scheduler is None:
         runner: LocalRunner | DaskRunner = LocalRunner(
             jobs=options.jobs, settings=settings, timeout=options.timeout
@@ -343,7 +371,7 @@ def _store(reading: DocumentReading, plan: _Plan, state: BatchState, out_dir: Pa
     assert row is not None and row.sha256 is not None
     output = None
     records = reading.records
-    if reading.status is Status.DONE:
+    if reading.status in _READ:
         output = f"{DOCS_DIR}/{row.sha256}.jsonl"
         files = reading.files
         corrected = reapply(records, plan.corrections)
@@ -354,7 +382,7 @@ def _store(reading: DocumentReading, plan: _Plan, state: BatchState, out_dir: Pa
         with atomic_write(out_dir / output) as handle:
             write_jsonl(records, handle)
     outcome = Outcome(
-        status=DocumentStatus.DONE if reading.status is Status.DONE else DocumentStatus.FAILED,
+        status=_READ.get(reading.status, DocumentStatus.FAILED),
         started_at=reading.started_at,
         finished_at=reading.finished_at,
         seconds=reading.seconds,
@@ -370,6 +398,13 @@ def _store(reading: DocumentReading, plan: _Plan, state: BatchState, out_dir: Pa
     state.record(path, outcome)
     for duplicate in plan.followers[path]:
         state.record(duplicate, outcome, duplicate_of=path)
+
+
+_READ = {
+    Status.DONE: DocumentStatus.DONE,
+    Status.NO_TABLE: DocumentStatus.NO_TABLE,
+    Status.PARTIAL: DocumentStatus.PARTIAL,
+}
 
 
 def _with_corrections(
@@ -395,8 +430,14 @@ def _summarize(rows: Sequence[DocumentRow]) -> BatchSummary:
             summary.failures.setdefault(kind, []).append((row.path, row.error_message or ""))
         elif row.status is DocumentStatus.PENDING:
             summary.pending += 1
-        elif row.status is DocumentStatus.DONE:
-            summary.done += 1
+        elif row.status in READ_STATUSES:
+            if row.status is DocumentStatus.DONE:
+                summary.done += 1
+            elif row.status is DocumentStatus.NO_TABLE:
+                summary.no_table += 1
+            else:
+                summary.partial += 1
+                summary.partials.append((row.path, row.error_message or ""))
             if row.duplicate_of is not None:
                 summary.duplicates += 1
             if row.sha256 not in seen:
@@ -413,7 +454,7 @@ def _record_files(rows: Sequence[DocumentRow], out_dir: Path) -> list[Path]:
     """Each finished content's records file once, in path order."""
     files: dict[str, Path] = {}
     for row in rows:
-        if row.status is DocumentStatus.DONE and row.output and row.sha256 not in files:
+        if row.status in READ_STATUSES and row.output and row.sha256 not in files:
             files[row.sha256 or ""] = out_dir / row.output
     return list(files.values())
 
@@ -437,7 +478,44 @@ def _document_line(row: DocumentRow, out_dir: Path) -> dict[str, object]:
         "attempts": row.attempts,
         "output": row.output,
         "review": review if review and (out_dir / review).is_file() else None,
+        "metadata": _metadata(row, out_dir),
     }
+
+
+def _metadata(row: DocumentRow, out_dir: Path) -> object:
+    """Title, organization, date and reference number, as the worker read them."""
+    if row.sha256 is None or row.status not in READ_STATUSES:
+        return None
+    path = out_dir / DocumentPlaces.by_content(row.sha256).metadata
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _merge_tables(rows: Sequence[DocumentRow], out_dir: Path, formats: Sequence[str]) -> Path:
+    """`tables.jsonl` (and the `tables` table of records.sqlite) from each read document's
+    tables, once per content, in path order, under the first path's name."""
+    seen: set[str] = set()
+    lines: list[dict[str, object]] = []
+    for row in rows:
+        if row.status not in READ_STATUSES or row.sha256 is None or row.sha256 in seen:
+            continue
+        seen.add(row.sha256)
+        path = out_dir / DocumentPlaces.by_content(row.sha256).tables
+        if not path.is_file():
+            continue
+        for text in path.read_text(encoding="utf-8").splitlines():
+            if text.strip():
+                line = json.loads(text)
+                line["source_path"] = row.path
+                lines.append(line)
+    target = out_dir / TABLES_FILE
+    with atomic_write(target) as handle:
+        handle.write(jsonl(lines))
+    if "sqlite" in formats and (out_dir / "records.sqlite").is_file():
+        write_sqlite_tables(lines, out_dir / "records.sqlite")
+    return target
 
 
 def rebuild_outputs(
@@ -461,4 +539,5 @@ def rebuild_outputs(
     with atomic_write(index) as handle:
         for row in rows:
             handle.write(json.dumps(_document_line(row, out_dir), ensure_ascii=False) + "\n")
-    return [*written, index]
+    tables = _merge_tables(rows, out_dir, formats)
+    return [*written, index, tables]

@@ -73,6 +73,18 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"refuse an input of more pages (default: {DEFAULT_MAX_PAGES})",
     )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 for a document without a measure table too (default: only its text,"
+        " tables and metadata are written, and the exit status is 0)",
+    )
+    parser.add_argument(
+        "--abort-on-error",
+        action="store_true",
+        help="a page that cannot be read fails its whole document (default: the document is"
+        " partial: that page is empty, the others are kept; exit status 1)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,6 +144,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="the folder that `extract -o` or `batch -o` wrote",
     )  # fmt: skip
     commands.add_parser("schema", help="print the JSON Schema of a record")
+    serve = commands.add_parser(
+        "serve",
+        help="a local web app for checking and correcting cells of an output folder",
+        description="Serve OUT_DIR (an `extract -o` or `batch -o` folder) to a browser: a queue"
+        " of cells to check, riskiest first, each with its page crop; saves go through"
+        " apply-corrections. Needs the `serve` extra.",
+    )
+    serve.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    serve.add_argument("--port", type=int, default=8018, metavar="N", help="default: 8018")
+    serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine)")
+    serve.add_argument("--token", default=None, help="every request must carry it (--host)")
     return parser
 
 
@@ -204,6 +227,8 @@ def run_batch_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
         excel=args.excel,
         review=args.review,
         max_pages=args.max_pages,
+        strict=args.strict,
+        abort_on_error=args.abort_on_error,
     )
     with BatchProgress() as progress:
         summary = run_batch(options, command=["batch", *argv], observer=progress)
@@ -218,6 +243,8 @@ def _report(result: DocumentResult) -> None:
     if result.status is Status.FAILED:
         print(f"thaireport: error: {result.error}", file=sys.stderr)
         return
+    if result.error is not None:  # no-table or partial: read, and said why it is not whole
+        print(f"thaireport: {result.status.value}: {result.error}", file=sys.stderr)
     print(
         f"{result.path}: {len(result.records)} records, {result.warnings} warnings, "
         f"{result.repairs} text repairs, {result.pages} page(s)",
@@ -236,6 +263,9 @@ def _info(path: Path, result: DocumentResult) -> DocumentInfo:
         pages=result.pages,
         records=result.records,
         ocr_pages=result.ocr_pages,
+        tables=result.tables,
+        page_text=result.page_text,
+        metadata=result.metadata.as_dict() if result.metadata else None,
     )
 
 
@@ -290,12 +320,23 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
     failed = 0
     taken: set[str] = set()  # names given to documents' own files
     corrections = read_log(settings.out) if settings.out is not None else []
+    table_lines: list[dict[str, object]] = []
     for path in inputs:
         result = process_document(path, settings)
         _report(result)
         if result.status is Status.FAILED:
             failed += 1
             continue
+        if result.status is Status.PARTIAL or (
+            result.status is Status.NO_TABLE and settings.strict
+        ):
+            failed += 1  # read and written, but not whole
+        if result.tables:
+            from thaireport.output.generic_tables import table_lines as lines_of
+
+            table_lines.extend(
+                lines_of(result.tables, document_id=result.document_id or "", source_path=str(path))
+            )
         result.records = reapply(result.records, corrections)
         if settings.out is None:
             for record in result.records:
@@ -332,6 +373,17 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
             return ExitCode.INPUT_FAILED
         for path in written:
             print(f"wrote {len(records)} records to {path}", file=sys.stderr)
+        if table_lines:
+            from thaireport.output.atomic import atomic_write
+            from thaireport.output.generic_tables import TABLES_FILE, jsonl, write_sqlite_tables
+
+            with atomic_write(settings.out / TABLES_FILE) as handle:
+                handle.write(jsonl(table_lines))
+            if "sqlite" in settings.formats:
+                write_sqlite_tables(table_lines, settings.out / "records.sqlite")
+            print(
+                f"wrote {len(table_lines)} tables to {settings.out / TABLES_FILE}", file=sys.stderr
+            )
     if failed:
         print(f"thaireport: {failed} of {len(inputs)} inputs failed", file=sys.stderr)
         return ExitCode.INPUT_FAILED
@@ -353,6 +405,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.out.is_dir():
                 parser.error(f"{args.out} is not a directory")
             return run_apply_corrections(args.corrections, args.out)
+        if args.command == "serve":
+            if not args.out_dir.is_dir():
+                parser.error(f"{args.out_dir} is not a directory")
+            if args.host not in ("127.0.0.1", "localhost", "::1") and not args.token:
+                parser.error("--host beyond this machine needs --token")
+            from thaireport.pipeline.serve.app import serve
+
+            serve(args.out_dir, host=args.host, port=args.port, token=args.token)
+            return ExitCode.OK
         if args.command == "batch":
             if not args.input_dir.is_dir():
                 parser.error(f"{args.input_dir} is not a directory")
@@ -364,8 +425,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.jobs is not None:
             ocr = replace(ocr, jobs=args.jobs)
         settings = Settings(
-            out=out, formats=args.formats, ocr=ocr, excel=args.excel, max_pages=args.max_pages
-        )
+            out=out, formats=args.formats, ocr=ocr, excel=args.excel, max_pages=args.max_pages,
+            strict=args.strict, abort_on_error=args.abort_on_error,
+        )  # fmt: skip
         return run_extract(args.inputs, settings)
     except ThaiReportError as exc:
         print(f"thaireport: error: {exc}", file=sys.stderr)

@@ -10,7 +10,9 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import cast
 
+from thaireport.extract.letter_metadata import DocumentMetadata, first_page_metadata
 from thaireport.extract.records import MeasureRecord, build_records
 from thaireport.extract.text_export import parse_text_export
 
@@ -18,12 +20,14 @@ from thaireport.errors import (
     EmptyInputError,
     InputError,
     NoTableError,
+    PartialReadError,
     ThaiReportError,
     UnsupportedInputError,
 )
-from thaireport.model import ExtractedReport, Issue, PageLayout
+from thaireport.model import ExtractedReport, GenericTable, Issue, PageLayout, TextSource
 from thaireport.settings import Settings
 
+MIN_TABLE_RULES = 3  # horizontal and vertical rules on a page, for a ruled table to be sought
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")
 
 
@@ -31,11 +35,23 @@ class InputKind(StrEnum):
     PDF = "pdf"
     TEXT_EXPORT = "text-export"
     IMAGE = "image"
+    DOCX = "docx"
+    ODT = "odt"
+    DOC = "doc"  # Word 97-2003
+
+
+# Word-processor kinds: read from the file's own structure, no page images.
+OFFICE_KINDS = frozenset({InputKind.DOCX, InputKind.ODT, InputKind.DOC})
+_ZIP_MAGIC = b"PK\x03\x04"
+_OFFICE_SUFFIXES = frozenset({".docx", ".odt", ".doc"})
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class Status(StrEnum):
     DONE = "done"
     FAILED = "failed"
+    NO_TABLE = "no-table"  # read, but holds no measure table: a letter, a notice, a plan
+    PARTIAL = "partial"  # some page could not be read; the others' records are kept
 
 
 @dataclass
@@ -50,6 +66,15 @@ class DocumentResult:
     pages: int = 0
     page_notes: dict[int, tuple[str, ...]] = field(default_factory=dict)
     ocr_pages: tuple[PageLayout, ...] = ()  # words of the pages read by OCR
+    tables: tuple[GenericTable, ...] = ()  # the tables that are not measure tables
+    page_text: tuple[str, ...] = ()
+    metadata: DocumentMetadata | None = None  # title, organization, date, "ที่ …"
+    failed_pages: dict[int, str] = field(default_factory=dict)  # page -> what failed
+
+    @property
+    def has_output(self) -> bool:
+        """Read, whole or in part: its records and files are written."""
+        return self.status is not Status.FAILED
 
     @property
     def warnings(self) -> int:
@@ -78,8 +103,18 @@ def detect_kind(path: Path) -> InputKind:
         raise EmptyInputError("the file is empty", path=path)
     if b"%PDF-" in head:
         return InputKind.PDF
+    if head.startswith(_ZIP_MAGIC):
+        return _zip_kind(path)
+    if head.startswith(_OLE_MAGIC):
+        return InputKind.DOC
     if head.startswith(_IMAGE_MAGIC):
         return InputKind.IMAGE
+    if path.suffix.lower() in _OFFICE_SUFFIXES:
+        raise InputError(
+            f"not a {path.suffix.lower()[1:].upper()} document (no ZIP or OLE container);"
+            " the file is damaged or misnamed",
+            path=path,
+        )
     if path.suffix.lower() == ".pdf":
         raise InputError("not a PDF (no %PDF header); the file is damaged or misnamed", path=path)
     try:
@@ -93,21 +128,61 @@ def detect_kind(path: Path) -> InputKind:
     return InputKind.TEXT_EXPORT
 
 
+def _zip_kind(path: Path) -> InputKind:
+    """A ZIP container: DOCX (word/document.xml) or ODT (its mimetype), else unsupported."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            mimetype = archive.read("mimetype") if "mimetype" in names else b""
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"a damaged ZIP container ({exc})", path=path) from exc
+    if "word/document.xml" in names:
+        return InputKind.DOCX
+    if mimetype.strip() == b"application/vnd.oasis.opendocument.text":
+        return InputKind.ODT
+    raise UnsupportedInputError("a ZIP file that is neither a DOCX nor an ODT document", path=path)
+
+
 def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport:
+    if kind in OFFICE_KINDS:
+        from thaireport.extract.docx_source import read_office_file
+
+        return read_office_file(path, convert=kind is not InputKind.DOCX)
     if kind is not InputKind.TEXT_EXPORT:
         # Here, not at the top: a text export needs no PDF, image or OCR library.
         from thaireport.extract.report import report_from_pages
         from thaireport.extract.sources import image_pages, pdf_pages
     if kind is InputKind.PDF:
-        pages = pdf_pages(path, settings.ocr, max_pages=settings.max_pages)
-        return report_from_pages(list(pages), path)
+        from thaireport.extract.pdf_tables import pdf_generic_tables
+
+        pages = list(pdf_pages(path, settings.ocr, max_pages=settings.max_pages))
+        report = report_from_pages(pages, path)
+        measured = {r.page for s in report.sections for row in s.rows for c in row.cells.values()
+                    for r in c.regions}  # fmt: skip
+        # Ruled tables elsewhere: text-layer pages with a grid of rules, no measure on them.
+        ruled = [
+            p.number
+            for p in pages
+            if p.source is TextSource.TEXT_LAYER
+            and sum(1 for r in p.rules if r.horizontal) >= MIN_TABLE_RULES
+            and sum(1 for r in p.rules if not r.horizontal) >= MIN_TABLE_RULES
+            and p.number not in measured
+        ]
+        tables = (
+            pdf_generic_tables(path, pages=ruled, first_index=len(report.tables) + 1)
+            if ruled
+            else []
+        )
+        return replace(report, tables=(*report.tables, *tables))
     if kind is InputKind.IMAGE:
-        pages = image_pages(path, settings.ocr, max_pages=settings.max_pages)
-        return report_from_pages(list(pages), path)
+        return report_from_pages(
+            list(image_pages(path, settings.ocr, max_pages=settings.max_pages)), path
+        )
     text, note = read_export_text(path)
     report = parse_text_export(text)
-    if not any(section.rows for section in report.sections):
-        raise NoTableError("no measure table found in the text export", path=path)
+    report = replace(report, page_text=(text,))
     if note:  # said on every record: its text may not be the file's
         report = replace(report, issues=(*report.issues, Issue("page-warning", f"page 1: {note}")))
     return report
@@ -157,27 +232,66 @@ def process_document(path: Path, settings: Settings | None = None) -> DocumentRe
         kind = detect_kind(path)
         document_id = sha256_of(path)
         report = _extract(path, kind, settings)
+        if report.failed_pages and (
+            settings.abort_on_error or len(report.failed_pages) >= report.page_count
+        ):
+            number, failure = next(iter(sorted(report.failed_pages.items())))
+            why = (
+                "no page could be read"
+                if len(report.failed_pages) >= report.page_count
+                else "--abort-on-error: the document is not kept in part"
+            )
+            raise InputError(f"{failure} ({why})", path=path, page=number)
         records = build_records(
             report,
             document_id=document_id,
             source_path=str(path),
             min_confidence=settings.ocr.min_confidence,
         )
+        status, error = Status.DONE, cast(InputError | None, None)
+        if report.failed_pages:
+            status = Status.PARTIAL
+            pages = ", ".join(str(n) for n in sorted(report.failed_pages))
+            first = report.failed_pages[min(report.failed_pages)]
+            error = PartialReadError(
+                f"{len(report.failed_pages)} page(s) could not be read (page {pages}): {first};"
+                " the other pages were read",
+                path=path,
+            )
+        elif not records:
+            status = Status.NO_TABLE
+            what = "the text export" if kind is InputKind.TEXT_EXPORT else "the document"
+            error = NoTableError(
+                f"no measure table found in {what} (no header row naming the six columns);"
+                f" its text{', tables' if report.tables else ''} and metadata are kept",
+                path=path,
+            )
         return DocumentResult(
             path=path,
-            status=Status.DONE,
+            status=status,
             document_id=document_id,
             kind=kind,
             records=records,
+            error=error,
             repairs=sum(report.repairs_per_page.values()),
             pages=report.page_count,
             page_notes=report.page_notes,
             ocr_pages=report.ocr_pages,
+            tables=report.tables,
+            page_text=report.page_text,
+            metadata=first_page_metadata(_first_page_lines(report)),
+            failed_pages=dict(report.failed_pages),
         )
     except ThaiReportError as exc:
         if exc.path is None:
             exc.path = str(path)
         return DocumentResult(path=path, status=Status.FAILED, error=exc)
     except Exception as exc:  # a bug or an unforeseen library error must not end the run
-        error = InputError(f"unexpected {type(exc).__name__}: {exc}", path=path)
-        return DocumentResult(path=path, status=Status.FAILED, error=error)
+        unexpected = InputError(f"unexpected {type(exc).__name__}: {exc}", path=path)
+        return DocumentResult(path=path, status=Status.FAILED, error=unexpected)
+
+
+def _first_page_lines(report: ExtractedReport) -> list[str]:
+    if report.page_text:
+        return report.page_text[0].splitlines()
+    return list(report.title.lines)

@@ -73,6 +73,8 @@ class BatchProgress:
         self._pages += reading.pages
         if reading.status is Status.FAILED:
             self._say(f"thaireport: failed: {path}: {reading.error_kind}: {reading.error_message}")
+        elif reading.status is Status.PARTIAL:
+            self._say(f"thaireport: partial: {path}: {reading.error_message}")
         if self._progress is not None and self._task is not None:
             elapsed = time.perf_counter() - self._clock
             rate = f"{self._pages / elapsed:.2f} pages/s" if elapsed > 0 else "–"
@@ -90,6 +92,7 @@ def summary_lines(summary: BatchSummary) -> list[str]:
     warnings, pages per second."""
     lines = [
         f"thaireport batch: {summary.inputs} inputs: {summary.done} done, "
+        f"{summary.no_table} without a measure table, {summary.partial} partial, "
         f"{summary.failed} failed, {summary.skipped} skipped"
         + (f", {summary.pending} not read yet" if summary.pending else "")
         + (" — interrupted; run the same command to go on" if summary.interrupted else ""),
@@ -107,6 +110,8 @@ def summary_lines(summary: BatchSummary) -> list[str]:
             lines.append(f"    {path}: {message}")
         if len(files) > FAILURES_LISTED:
             lines.append(f"    … and {len(files) - FAILURES_LISTED} more (see documents.jsonl)")
+    for path, message in summary.partials[:FAILURES_LISTED]:
+        lines.append(f"  partial: {path}: {message}")
     if summary.outputs:
         lines.append(f"  wrote {', '.join(str(p) for p in summary.outputs)}")
     return lines

@@ -32,7 +32,6 @@ from thaireport.output.document_files import (
     DocumentPlaces,
     document_files,
 )
-from thaireport.output.formats import DOCUMENT_FORMATS
 from thaireport.pipeline.document import Status, process_document
 
 from thaireport.errors import MissingDependencyError, ThaiReportError
@@ -144,7 +143,7 @@ def _reading(
     error = result.error
     files: tuple[tuple[str, bytes], ...] = ()
     note = None
-    if result.status is Status.DONE and set(settings.formats) & set(DOCUMENT_FORMATS):
+    if result.has_output:  # done, partial or no-table: its files are wanted all the same
         info = DocumentInfo(
             source=path,
             name=task.path,
@@ -153,6 +152,9 @@ def _reading(
             pages=result.pages,
             records=records,
             ocr_pages=result.ocr_pages,
+            tables=result.tables,
+            page_text=result.page_text,
+            metadata=result.metadata.as_dict() if result.metadata else None,
         )
         try:
             files = tuple(
@@ -166,6 +168,8 @@ def _reading(
             )
         except (ThaiReportError, OSError, ValueError) as exc:
             note = f"records kept; review and page files not written ({exc})"
+    if note and error is not None:
+        note = f"{_error_text(error)}; {note}"
     return DocumentReading(
         path=task.path,
         status=result.status,
@@ -177,10 +181,16 @@ def _reading(
         pages=result.pages,
         records=records,
         error_kind=error.kind if error else None,
-        # a hint may name the file (how to decrypt it): the original, not the copy
-        error_message=_error_text(error).replace(str(path), task.path) if error else note,
+        error_message=_message(error, note, path, task.path),
         files=files,
     )
+
+
+def _message(error: ThaiReportError | None, note: str | None, path: Path, name: str) -> str | None:
+    """What to say about a reading; a hint may name the file (how to decrypt it): the
+    original, not the copy."""
+    text = note or (_error_text(error) if error is not None else None)
+    return text.replace(str(path), name) if text else None
 
 
 def failed_reading(

@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS documents (
     size INTEGER,
     mtime_ns INTEGER,
     sha256 TEXT,
-    status TEXT NOT NULL,           -- pending, done, failed, skipped
+    status TEXT NOT NULL,           -- pending, done, no-table, partial, failed, skipped
     input_kind TEXT,                -- pdf, image, text-export
     duplicate_of TEXT,              -- the path whose content this is, when read there
     attempts INTEGER NOT NULL DEFAULT 0,
@@ -67,6 +67,12 @@ class DocumentStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"
     SKIPPED = "skipped"
+    NO_TABLE = "no-table"  # read whole; no measure table (its text and tables are kept)
+    PARTIAL = "partial"  # some pages could not be read; the rest is kept
+
+
+# Read, whole or in part: the document's records file and own files exist.
+READ_STATUSES = frozenset({DocumentStatus.DONE, DocumentStatus.NO_TABLE, DocumentStatus.PARTIAL})
 
 
 @dataclass(frozen=True)

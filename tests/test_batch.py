@@ -55,9 +55,10 @@ BAD = {
     "bad/empty.pdf": ("empty", "the file is empty"),
     "bad/truncated.pdf": ("unreadable", "not a readable PDF"),
     "bad/bomb.png": ("too-large", "decompression bomb"),
-    "bad/letter.pdf": ("no-table", "no measure table"),
 }
-SKIPPED = "ลำปาง/minutes.docx"
+# read, without a measure table: kept with status no-table, not failed (exit status 0)
+NO_TABLE = {"bad/letter.pdf": ("no-table", "no measure table")}
+SKIPPED = "ลำปาง/minutes.xlsx"
 HIDDEN = (".DS_Store", "ลำปาง/.~lock.report.pdf#", ".git/config")
 VOLATILE = ("seconds", "attempts")  # what differs between two runs over the same files
 
@@ -215,10 +216,10 @@ def test_batch_exit_status_and_summary(
     assert "Traceback" not in result.stderr
     summary = result.stderr[result.stderr.index("thaireport batch:") :]
     assert summary.startswith(
-        f"thaireport batch: {len(GOOD) + len(BAD) + 1} inputs: {len(GOOD)} done, "
-        f"{len(BAD)} failed, 1 skipped"
+        f"thaireport batch: {len(GOOD) + len(BAD) + len(NO_TABLE) + 1} inputs: {len(GOOD)} done, "
+        f"{len(NO_TABLE)} without a measure table, 0 partial, {len(BAD)} failed, 1 skipped"
     )
-    assert f"{len(GOOD) - 1 + len(BAD)} read in this run" in summary
+    assert f"{len(GOOD) - 1 + len(BAD) + len(NO_TABLE)} read in this run" in summary
     assert "1 duplicate(s)" in summary
     assert "failed, unreadable: 2" in summary
     assert "pages/s" in summary
@@ -303,10 +304,10 @@ def test_documents_index_and_skipped_files(
 ) -> None:
     out, _ = first_run
     index = jsonl(out / "documents.jsonl")
-    assert [d["path"] for d in index] == sorted([*GOOD, *BAD, SKIPPED])
+    assert [d["path"] for d in index] == sorted([*GOOD, *BAD, *NO_TABLE, SKIPPED])
     skipped = next(d for d in index if d["path"] == SKIPPED)
     assert skipped["status"] == "skipped" and skipped["folder"] == ["ลำปาง"]
-    assert ".docx" in skipped["error"]["message"]
+    assert ".xlsx" in skipped["error"]["message"]
     for d in index:
         assert set(d) >= {
             "path",
@@ -320,7 +321,7 @@ def test_documents_index_and_skipped_files(
         }
     assert not any(h in d["path"] for d in index for h in (".DS_Store", ".git", ".~lock"))
     found = {f.relative for f in discover(tree)}
-    assert found == {*GOOD, *BAD, SKIPPED}
+    assert found == {*GOOD, *BAD, *NO_TABLE, SKIPPED}
 
 
 def test_rerun_reads_nothing_then_retries_failed_and_changed_files(

@@ -81,6 +81,13 @@ class NoTableError(InputError):
     kind = "no-table"
 
 
+class PartialReadError(InputError):
+    """Some pages could not be read (OCR timed out or crashed, a page would not render);
+    the document is kept with those pages empty."""
+
+    kind = "partial"
+
+
 class BatchStateError(ThaiReportError):
     """The output directory of a batch belongs to another batch, or one is running there."""
 

@@ -54,6 +54,7 @@ class TextSource(StrEnum):
     TEXT_LAYER = "text-layer"
     OCR = "ocr"
     TEXT_EXPORT = "text-export"
+    DOCUMENT_FILE = "document-file"  # a word-processor file's own tables (DOCX, ODT)
     MIXED = "mixed"  # a document whose pages were read in different ways
 
 
@@ -119,6 +120,9 @@ class PageLayout:
     dpi: int | None = None  # resolution of the image OCR read; None for a text layer
     turned: int = 0  # clockwise degrees the image was turned before OCR (0/90/180/270)
     skew: float = 0.0  # degrees (counter-clockwise) the turned image was then deskewed by
+    # Why the page could not be read ("ocr: tesseract took longer than 180 s"): it stands in
+    # the document as an empty page, and the document is partial.
+    failure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,28 @@ class TitleBlock:
 
 
 @dataclass(frozen=True)
+class GenericRow:
+    """One row of a table that is not a measure table: its cells in column order."""
+
+    cells: tuple[Cell, ...]
+    pages: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class GenericTable:
+    """A table kept as printed (score table, month-grid action plan, list): header rows and
+    rows of cells, with where it was found. Cells carry the same text repair as measures."""
+
+    index: int  # 1-based position among the document's tables
+    header: tuple[tuple[str, ...], ...]  # header rows as printed (a month grid has two)
+    rows: tuple[GenericRow, ...]
+    pages: tuple[int, ...] = ()
+    box: Box | None = None  # on its first page; None where the source has no geometry
+    heading: str | None = None  # the line printed just above it, when there is one
+    kind: str = "table"  # what the header says it is: "score", "month-grid" or "table"
+
+
+@dataclass(frozen=True)
 class ExtractedReport:
     """What one document says, before it becomes published records."""
 
@@ -222,3 +248,6 @@ class ExtractedReport:
     issues: tuple[Issue, ...] = ()  # document-level warnings
     loose_text: tuple[str, ...] = ()  # text outside every table and heading, kept
     ocr_pages: tuple[PageLayout, ...] = ()  # the pages read by OCR, for archival outputs
+    tables: tuple[GenericTable, ...] = ()  # the tables that are not measure tables
+    page_text: tuple[str, ...] = ()  # each page's text in reading order, after repair
+    failed_pages: dict[int, str] = field(default_factory=dict)  # page -> what failed there

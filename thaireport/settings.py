@@ -49,6 +49,9 @@ class Settings:
     excel: bool = False  # CSV with a byte-order mark, for Excel
     ocr: OcrSettings = field(default_factory=OcrSettings)
     max_pages: int | None = DEFAULT_MAX_PAGES  # pages of one input; None: no limit
+    # A page that cannot be read fails the whole document instead of leaving it partial.
+    abort_on_error: bool = False
+    strict: bool = False  # a document without a measure table counts as failed (exit 1)
 
     @classmethod
     def resolve(cls, value: Settings | dict[str, Any] | None = None) -> Settings:

@@ -1,0 +1,78 @@
+"""Tables that are not measure tables, kept as printed: what kind they are, and their cells.
+
+Every source (a DOCX's own tables, a PDF's ruled tables) hands its non-measure tables here
+as rows of cell texts, so the header split, the text repair and the kind are decided once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from thaireport.extract.textlayer import repair_thai
+
+from thaireport.model import Box, Cell, GenericRow, GenericTable
+
+# Month abbreviations as action plans print them over the month columns (แบบ ผด. 02).
+_MONTHS = re.compile(r"(ต\.ค|พ\.ย|ธ\.ค|ม\.ค|ก\.พ|มี\.ค|เม\.ย|พ\.ค|มิ\.ย|ก\.ค|ส\.ค|ก\.ย)\.?")
+MIN_MONTHS = 6  # month columns for a table to be a month grid (a half year at least)
+_SCORE_WORDS = ("ตัวชี้วัด", "คะแนน")
+
+
+def repaired(text: str) -> str:
+    return repair_thai(text).text
+
+
+def table_kind(header: Sequence[Sequence[str]]) -> str:
+    """ "month-grid" (a column per month), "score" (indicators and scores) or "table"."""
+    # month names printed sideways come out of a text layer line by line, last line first
+    cells = [c for row in header for c in row]
+    cells += ["".join(reversed(c.split("\n"))) for c in cells if "\n" in c]
+    months = {m.group(1) for c in cells for m in _MONTHS.finditer(c.replace(" ", ""))}
+    if len(months) >= MIN_MONTHS:
+        return "month-grid"
+    if any(word in c for c in cells for word in _SCORE_WORDS):
+        return "score"
+    return "table"
+
+
+def header_rows(rows: Sequence[Sequence[str]], marked: int = 0) -> int:
+    """How many leading rows are header: those the file marks as repeated header rows, or
+    else the first row, and a second one when it holds the month names under a first that
+    does not (a month grid's two-row header)."""
+    if marked:
+        return min(marked, len(rows))
+    if not rows:
+        return 0
+    count = 1
+    if len(rows) > 1 and table_kind([rows[1]]) == "month-grid" != table_kind([rows[0]]):
+        count = 2
+    return count
+
+
+def generic_table(
+    index: int,
+    rows: Sequence[Sequence[Cell]],
+    *,
+    header_count: int,
+    pages: Sequence[int] = (),
+    box: Box | None = None,
+    heading: str | None = None,
+) -> GenericTable:
+    header = tuple(tuple(repaired(c.text) for c in row) for row in rows[:header_count])
+    body = tuple(
+        GenericRow(
+            tuple(Cell(repaired(c.text), c.regions) for c in row),
+            tuple(sorted({r.page for c in row for r in c.regions})),
+        )
+        for row in rows[header_count:]
+    )
+    return GenericTable(
+        index=index,
+        header=header,
+        rows=body,
+        pages=tuple(pages),
+        box=box,
+        heading=heading,
+        kind=table_kind(header),
+    )
