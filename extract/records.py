@@ -31,7 +31,7 @@ from thaireport.extract.normalize.numerals import arabic_to_thai_digits
 
 from thaireport.model import Cell, ExtractedReport, Issue, Section, TableRow
 
-SCHEMA_VERSION: Literal["1.1"] = "1.1"  # 1.1: collection, verified (additive)
+SCHEMA_VERSION: Literal["1.2"] = "1.2"  # 1.1: collection, verified; 1.2: period basis (additive)
 
 
 class _Model(BaseModel):
@@ -64,21 +64,24 @@ class Cells(_Model):
 
 
 class DateValue(_Model):
-    text: str
-    start: dt.date
-    end: dt.date
-    precision: str
+    text: str = Field(description="the date expression exactly as printed")
+    start: dt.date = Field(description="first day it covers (CE)")
+    end: dt.date = Field(description="last day it covers (CE)")
+    precision: str = Field(description="day, month, year, quarter or fiscal_year")
 
 
 class PercentValue(_Model):
-    text: str
-    value: float
+    text: str = Field(description="the percentage as printed (ร้อยละ ๙๕.๕๙, 95%)")
+    value: float = Field(description="the number of percent, not a fraction")
 
 
 class CountValue(_Model):
-    text: str
-    value: int
-    unit: str
+    text: str = Field(description="the count as printed")
+    value: int = Field(description="the number, Thai digits read as Arabic")
+    unit: str = Field(description="the unit printed after the number (ราย, ครั้ง, ...)")
+    unit_assumed: bool = Field(
+        default=False, description="true where no unit was printed and `unit` was assumed"
+    )
 
 
 class CellValues(_Model):
@@ -88,10 +91,48 @@ class CellValues(_Model):
     steps: list[str] = []
 
 
+PeriodBasis = Literal[
+    "printed-range",
+    "printed-date",
+    "printed-months",
+    "quarter",
+    "fiscal-year-phrase",
+    "inferred",
+    "none",
+]
+
+
 class Normalized(_Model):
-    period_start: dt.date | None
-    period_end: dt.date | None
-    cells: dict[str, CellValues]
+    period_start: dt.date | None = Field(
+        description="first day of the period as printed (CE); null where the cell holds no"
+        " readable date, an impossible one or a contradiction (see warnings)"
+    )
+    period_end: dt.date | None = Field(description="last day of the period as printed (CE)")
+    period_basis: PeriodBasis = Field(
+        default="none",
+        description="how period_start/end were derived: printed-range (two dates or days),"
+        " printed-date (one day), printed-months (months without days), quarter (ไตรมาส),"
+        " fiscal-year-phrase (ตลอดปีงบประมาณ, ปีงบประมาณ ๒๕๖๗), inferred (no date in the cell;"
+        " see period_inferred_*, start/end stay null), none (nothing could be known)",
+    )
+    period_year_from: str | None = Field(
+        default=None,
+        description="where a date was printed without a year: which year was used and why",
+    )
+    period_inferred_start: dt.date | None = Field(
+        default=None,
+        description="only where the cell holds no date: the first day of what it is taken"
+        " to mean (the report's fiscal year); never a printed value",
+    )
+    period_inferred_end: dt.date | None = Field(
+        default=None, description="only where the cell holds no date: the inferred last day"
+    )
+    period_inferred_from: str | None = Field(
+        default=None, description="what period_inferred_start/end were inferred from"
+    )
+    cells: dict[str, CellValues] = Field(
+        description="every cell's dates, percentages, counts and steps, by column key"
+    )
 
 
 class CellLocation(_Model):
@@ -164,7 +205,7 @@ class MeasureRecord(_Model):
     """One row of a measure table, as printed and normalized."""
 
     # records of 1.0 (no collection, no verified) still read; what is written is current
-    schema_version: Literal["1.0", "1.1"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1", "1.2"] = SCHEMA_VERSION
     record_id: str = Field(
         default="",
         description="stable id: document sha256 (16 hex), section position and row, e.g."
@@ -348,6 +389,11 @@ def normalize_cells(
     normalized = Normalized(
         period_start=period.start if period else None,
         period_end=period.end if period else None,
+        period_basis=period.basis if period else "none",
+        period_year_from=period.year_from if period else None,
+        period_inferred_start=period.inferred_start if period else None,
+        period_inferred_end=period.inferred_end if period else None,
+        period_inferred_from=period.inferred_from if period else None,
         cells=values,
     )
     return normalized, warnings

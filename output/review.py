@@ -121,12 +121,8 @@ def _cell_html(record: MeasureRecord, key: str, low_below: float) -> str:
     css = confidence_class(confidence, low_below=low_below, verified=verified is not None)
     warnings = [w for w in record.warnings if w.cell == key]
     notes = _values_html(record.normalized.cells.get(key))
-    if key == "period" and record.normalized.period_start and record.normalized.period_end:
-        notes.insert(
-            0,
-            f"period <b>{record.normalized.period_start.isoformat()} – "
-            f"{record.normalized.period_end.isoformat()}</b>",
-        )
+    if key == "period":
+        notes[:0] = _period_notes(record)
     # who, where and through what; dates and quantities are among the notes already
     for entity in record.entities:
         if entity.cell == key and entity.label not in _SHOWN_AS_VALUES:
@@ -429,3 +425,20 @@ _SCRIPT = """
   });
 })();
 """
+
+
+def _period_notes(record: MeasureRecord) -> list[str]:
+    """The period and how it was derived (printed, completed, inferred, or not at all)."""
+    n = record.normalized
+    notes = []
+    if n.period_start and n.period_end:
+        notes.append(f"period <b>{n.period_start.isoformat()} – {n.period_end.isoformat()}</b>")
+    notes.append(f"basis: {_esc(n.period_basis)}")
+    if n.period_year_from:
+        notes.append(f"year completed: {_esc(n.period_year_from)}")
+    if n.period_inferred_start and n.period_inferred_end:
+        notes.append(
+            f"inferred {n.period_inferred_start.isoformat()} – {n.period_inferred_end.isoformat()}"
+            f" from {_esc(n.period_inferred_from or '')}"
+        )
+    return notes

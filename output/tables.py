@@ -47,6 +47,7 @@ PARQUET_SCHEMA = pa.schema(
         *((f"cell_{key}", pa.string()) for key in COLUMN_KEYS),
         ("period_start", pa.date32()),
         ("period_end", pa.date32()),
+        ("period_basis", pa.string()),
         ("warning_count", pa.int32()),
         *((f"{name}_json", pa.string()) for name in _NESTED),
     ]
@@ -76,6 +77,7 @@ def _parquet_row(record: MeasureRecord) -> dict[str, Any]:
         "record_index": record.record_index,
         "period_start": record.normalized.period_start,
         "period_end": record.normalized.period_end,
+        "period_basis": record.normalized.period_basis,
         "warning_count": len(record.warnings),
     }
     for key in COLUMN_KEYS:

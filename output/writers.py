@@ -43,6 +43,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     *(f"cells.{key}" for key in COLUMN_KEYS),
     "normalized.period_start",
     "normalized.period_end",
+    "normalized.period_basis",
     "extra_cells",
     "normalized.cells",
     "warnings",
@@ -75,6 +76,7 @@ def _csv_row(record: MeasureRecord) -> dict[str, Any]:
         "record_index": data["record_index"],
         "normalized.period_start": data["normalized"]["period_start"],
         "normalized.period_end": data["normalized"]["period_end"],
+        "normalized.period_basis": data["normalized"]["period_basis"],
         # Nested values stay machine-readable inside one CSV cell.
         "extra_cells": json.dumps(data["extra_cells"], ensure_ascii=False),
         "normalized.cells": json.dumps(data["normalized"]["cells"], ensure_ascii=False),

@@ -37,13 +37,38 @@ class DateScan:
     warnings: tuple[str, ...]
 
 
+Basis = Literal[
+    "printed-range",
+    "printed-date",
+    "printed-months",
+    "quarter",
+    "fiscal-year-phrase",
+    "inferred",
+    "none",
+]
+
+# A period longer than this many fiscal years is a misprint (or a misread year), not a plan.
+MAX_PERIOD_FISCAL_YEARS = 3
+
+
 @dataclass(frozen=True)
 class Period:
-    """The normalized value of a "ระยะเวลา" cell; ``None`` where it could not be known."""
+    """The normalized value of a "ระยะเวลา" cell; ``None`` where it could not be known.
+
+    `basis` says how start and end were derived. `year_from` says which year was completed
+    from context, and why, where a date was printed without one. Where the cell holds no date
+    at all, `inferred_start`/`inferred_end` offer the report's fiscal year (`inferred_from`
+    says so); they are never copied into `start`/`end`.
+    """
 
     start: date | None
     end: date | None
     warnings: tuple[str, ...]
+    basis: Basis = "none"
+    year_from: str | None = None
+    inferred_start: date | None = None
+    inferred_end: date | None = None
+    inferred_from: str | None = None
 
 
 # ---------------------------------------------------------------------------------------
@@ -319,7 +344,10 @@ def _infer_year(
         assert token.month is not None
         fy_start, fy_end = fiscal_year_range(fiscal_year_be)
         year = fy_start.year if token.month >= fy_start.month else fy_end.year
-        return year, f"year of '{token.text}' taken from fiscal year {fiscal_year_be}"
+        return year, (
+            f"year of '{token.text}' taken from fiscal year {fiscal_year_be}: "
+            f"{ce_to_be(year)} BE, as the month falls in that fiscal year"
+        )
     return None, f"date '{token.text}' has no year"
 
 
@@ -439,19 +467,51 @@ def find_dates(text: str, *, fiscal_year_be: int | None = None) -> DateScan:
     )
 
 
+def _basis(tokens: list[_Token]) -> Basis:
+    """How a period's dates were printed: the most specific kind of expression in the cell."""
+    kinds = {token.kind for token in tokens}
+    if "quarter" in kinds:
+        return "quarter"
+    if kinds <= {"fiscal", "fiscal_whole"}:
+        return "fiscal-year-phrase"
+    dates = [token for token in tokens if token.kind == "date"]
+    if dates and all(token.day is None for token in dates):
+        return "printed-months"
+    if len(tokens) == 1 and dates and dates[0].day2 is None:
+        return "printed-date"
+    return "printed-range"
+
+
 def parse_period(text: str, *, fiscal_year_be: int | None = None) -> Period:
     """The start and end of a "ระยะเวลา" cell.
 
     A blank cell gives no dates and no warning (continuation rows leave it empty). Markup or
     words around the dates are ignored; with more than one date expression the period runs from
-    the first to the last.
+    the first to the last. An impossible date anywhere in the cell, an end before the start or
+    a period over more than MAX_PERIOD_FISCAL_YEARS fiscal years gives no dates at all, with a
+    warning naming the text: half a period or a fiscal year in place of a misprint is a guess.
     """
     printed = text.strip()
     if not printed:
         return Period(None, None, ())
     tokens, spans, warnings = _resolve_all(text, fiscal_year_be)
     if not tokens:
-        return Period(None, None, (f"period '{printed}' could not be parsed",))
+        warnings = [f"period '{printed}' could not be parsed"]
+        try:
+            fy_start, fy_end = fiscal_year_range(fiscal_year_be) if fiscal_year_be else (None, None)
+        except ValueError:  # a fiscal year no calendar has offers nothing to infer
+            fy_start, fy_end = None, None
+        if fy_start is None:
+            return Period(None, None, tuple(warnings))
+        return Period(
+            None,
+            None,
+            tuple(warnings),
+            basis="inferred",
+            inferred_start=fy_start,
+            inferred_end=fy_end,
+            inferred_from=f"the report's fiscal year {fiscal_year_be} (the cell holds no date)",
+        )
 
     searchable = searchable_text(text)
     for before, after in itertools.pairwise(tokens):
@@ -466,11 +526,32 @@ def parse_period(text: str, *, fiscal_year_be: int | None = None) -> Period:
                 "range; taking the period from the first date to the last"
             )
 
+    unknown = [token.text for token, span in zip(tokens, spans, strict=True) if span is None]
+    if unknown:
+        if len(unknown) == len(tokens):
+            warnings.append(f"period '{printed}' could not be parsed")
+        else:  # half a period is not the period: "๑ ต.ค. ๒๕๖๖ – ๓๑ เม.ย. ๒๕๖๗"
+            named = ", ".join(f"'{t}'" for t in unknown)
+            warnings.append(f"period '{printed}' has no dates: {named} is no date")
+        return Period(None, None, tuple(warnings))
     first, last = spans[0], spans[-1]
-    start = first.start if first is not None else None
-    end = last.end if last is not None else None
-    if start is None and end is None:
-        warnings.append(f"period '{printed}' could not be parsed")
-    elif start is not None and end is not None and end < start:
-        warnings.append(f"period '{printed}' ends ({end}) before it starts ({start})")
-    return Period(start, end, tuple(warnings))
+    assert first is not None and last is not None
+    start, end = first.start, last.end
+    if end < start:
+        warnings.append(f"period '{printed}' ends ({end}) before it starts ({start}); no dates")
+        return Period(None, None, tuple(warnings))
+    years = _fiscal_year_of(end) - _fiscal_year_of(start) + 1
+    if years > MAX_PERIOD_FISCAL_YEARS:
+        warnings.append(
+            f"period '{printed}' runs over {years} fiscal years (more than "
+            f"{MAX_PERIOD_FISCAL_YEARS}); no dates"
+        )
+        return Period(None, None, tuple(warnings))
+    completed = [w for w in warnings if w.startswith("year of ")]
+    year_from = "; ".join(completed) if completed else None
+    return Period(start, end, tuple(warnings), basis=_basis(tokens), year_from=year_from)
+
+
+def _fiscal_year_of(day: date) -> int:
+    """The CE year in which the fiscal year holding `day` ends."""
+    return day.year + 1 if day.month >= 10 else day.year

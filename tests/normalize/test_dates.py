@@ -296,7 +296,10 @@ def test_date_without_year() -> None:
     assert scan.warnings == ("date '๑ ต.ค.' has no year",)
     scan = find_dates("ประชุม ๑ ต.ค. ที่ผ่านมา", fiscal_year_be=2567)
     assert scan.dates == (DateSpan("๑ ต.ค.", date(2023, 10, 1), date(2023, 10, 1), "day"),)
-    assert scan.warnings == ("year of '๑ ต.ค.' taken from fiscal year 2567",)
+    assert scan.warnings == (
+        "year of '๑ ต.ค.' taken from fiscal year 2567: 2566 BE, as the month falls in that"
+        " fiscal year",
+    )
     scan = find_dates("ประชุม ๑ มี.ค.", fiscal_year_be=2567)
     assert scan.dates == (DateSpan("๑ มี.ค.", date(2024, 3, 1), date(2024, 3, 1), "day"),)
 
@@ -469,16 +472,22 @@ def test_blank_period_is_silent(cell: str) -> None:
 
 def test_period_ending_before_it_starts() -> None:
     period = parse_period("๓๐ ก.ย. ๒๕๖๗ - ๑ ต.ค. ๒๕๖๖")
-    assert (period.start, period.end) == (date(2024, 9, 30), date(2023, 10, 1))
+    # An end before its start is a contradiction: no dates, not the dates as printed.
+    assert (period.start, period.end, period.basis) == (None, None, "none")
     assert period.warnings == (
-        "period '๓๐ ก.ย. ๒๕๖๗ - ๑ ต.ค. ๒๕๖๖' ends (2023-10-01) before it starts (2024-09-30)",
+        "period '๓๐ ก.ย. ๒๕๖๗ - ๑ ต.ค. ๒๕๖๖' ends (2023-10-01) before it starts (2024-09-30);"
+        " no dates",
     )
 
 
 def test_period_with_an_impossible_end() -> None:
     period = parse_period("๑ เม.ย. ๒๕๖๗ - ๓๑ เม.ย. ๒๕๖๗")
-    assert (period.start, period.end) == (date(2024, 4, 1), None)
-    assert period.warnings == ("impossible date '๓๑ เม.ย. ๒๕๖๗'",)
+    # Half a period is a guess at the other half: both ends null.
+    assert (period.start, period.end, period.basis) == (None, None, "none")
+    assert period.warnings == (
+        "impossible date '๓๑ เม.ย. ๒๕๖๗'",
+        "period '๑ เม.ย. ๒๕๖๗ - ๓๑ เม.ย. ๒๕๖๗' has no dates: '๓๑ เม.ย. ๒๕๖๗' is no date",
+    )
 
 
 def test_period_with_only_an_impossible_date() -> None:
@@ -502,7 +511,10 @@ def test_period_of_separate_dates() -> None:
 def test_period_date_without_year_uses_the_report() -> None:
     period = parse_period("๑ ต.ค.", fiscal_year_be=2567)
     assert (period.start, period.end) == (date(2023, 10, 1), date(2023, 10, 1))
-    assert period.warnings == ("year of '๑ ต.ค.' taken from fiscal year 2567",)
+    assert period.warnings == (
+        "year of '๑ ต.ค.' taken from fiscal year 2567: 2566 BE, as the month falls in that"
+        " fiscal year",
+    )
 
 
 # --- the example report -------------------------------------------------------------
@@ -570,3 +582,35 @@ def test_impossible_years_are_warnings(text: str, fiscal_year_be: int | None) ->
     period = parse_period(text, fiscal_year_be=fiscal_year_be)
     assert (period.start, period.end) == (None, None)
     assert any("impossible date" in w for w in period.warnings)
+
+
+@pytest.mark.parametrize(
+    ("cell", "start", "end", "basis"),
+    [
+        ("ไตรมาสที่ ๓ – ๔", date(2024, 4, 1), date(2024, 9, 30), "quarter"),
+        (
+            "ทุกวันที่ ๑๐ ของเดือน (ต.ค. ๖๕ – ก.ย. ๖๖)",
+            date(2022, 10, 1),
+            date(2023, 9, 30),
+            "printed-months",
+        ),
+        ("ภายใน ๑๕ วัน นับแต่ได้รับคำร้อง", None, None, "inferred"),
+        ("1 ต.ค. 2566 - 30 ก.ย. 2567", date(2023, 10, 1), date(2024, 9, 30), "printed-range"),
+        ("๑ ต.ค. ๒๕๖๖ –\n๓๐ ก.ย. ๒๕๖๗", date(2023, 10, 1), date(2024, 9, 30), "printed-range"),
+        ("ตลอดปีงบประมาณ", date(2023, 10, 1), date(2024, 9, 30), "fiscal-year-phrase"),
+        ("๓๑ เม.ย. ๒๕๖๗", None, None, "none"),
+    ],
+)
+def test_period_basis(cell: str, start: date | None, end: date | None, basis: str) -> None:
+    period = parse_period(cell, fiscal_year_be=2567)
+    assert (period.start, period.end, period.basis) == (start, end, basis)
+
+
+def test_a_completed_year_says_which_and_why() -> None:
+    period = parse_period("ต.ค. – ก.ย.", fiscal_year_be=2567)
+    assert (period.start, period.end, period.basis) == (
+        date(2023, 10, 1), date(2024, 9, 30), "printed-months",
+    )  # fmt: skip
+    assert period.year_from is not None
+    assert "'ต.ค.' taken from fiscal year 2567: 2566 BE" in period.year_from
+    assert "'ก.ย.' taken from fiscal year 2567: 2567 BE" in period.year_from
