@@ -282,7 +282,7 @@ def run_apply_corrections(corrections: Path, out_dir: Path) -> int:
 
 def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
     from thaireport.extract.records import MeasureRecord
-    from thaireport.output.writers import record_json, write_records
+    from thaireport.output.writers import merge_into_folder, record_json, write_records
     from thaireport.pipeline.correction_log import read_log, reapply
     from thaireport.pipeline.document import Status, process_document
 
@@ -326,8 +326,12 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
         records.extend(result.records)
     if settings.out is not None:
         try:
-            written = write_records(records, settings.out, settings.formats, excel=settings.excel)
-        except OSError as exc:
+            # Into a folder of earlier outputs: per document, replace (output.writers).
+            records, names, notices = merge_into_folder(records, settings.out, settings.formats)
+            for notice in notices:
+                print(f"thaireport: {notice}", file=sys.stderr)
+            written = write_records(records, settings.out, names, excel=settings.excel)
+        except (OSError, ValueError) as exc:
             print(f"thaireport: error: {settings.out}: cannot write ({exc})", file=sys.stderr)
             return ExitCode.INPUT_FAILED
         for path in written:

@@ -27,7 +27,7 @@ from thaireport.output.document_files import DocumentPlaces, write_document_file
 from thaireport.output.formats import RECORD_FORMATS
 from thaireport.output.review import find_reviews, revise_review
 from thaireport.output.tables import read_parquet, read_sqlite, write_sqlite
-from thaireport.output.writers import write_jsonl, write_records
+from thaireport.output.writers import csv_row, unguard, write_jsonl, write_records
 from thaireport.pipeline.batch import DOCS_DIR, rebuild_outputs
 from thaireport.pipeline.correction_log import LoggedCorrection, append_log
 from thaireport.pipeline.state import STATE_FILE, BatchState
@@ -62,13 +62,43 @@ def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+EDITABLE = (*(f"cells.{key}" for key in COLUMN_KEYS), "verified")
+
+
+def _same(written: object, edited: str) -> bool:
+    """Whether a CSV cell still says what the writer wrote there."""
+    want = "" if written is None else str(written)
+    if _lines(edited).strip() == _lines(want).strip():
+        return True
+    try:  # a nested value a spreadsheet saved with other spacing
+        return bool(json.loads(edited) == json.loads(want))
+    except (json.JSONDecodeError, TypeError):
+        return False
+
+
+def _refuse_fixed(path: Path, fixed: dict[str, list[str]]) -> None:
+    """Edits to columns computed from the cells or read from the document cannot be
+    applied: say which, and which columns can be edited, rather than drop them."""
+    if not fixed:
+        return
+    lines = "; ".join(f"{column} ({', '.join(where[:3])})" for column, where in fixed.items())
+    raise InputError(
+        f"edits to columns that cannot be edited: {lines}",
+        path=path,
+        hint=f"edit only {', '.join(EDITABLE)}; the other columns are computed from the cells"
+        " (normalized.*) or read from the document, and are written again from them",
+    )
+
+
 def _from_csv(path: Path, records: dict[str, MeasureRecord]) -> list[Correction]:
+    excel = _has_bom(path)  # an --excel CSV: formula starts carry an apostrophe
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         columns = set(reader.fieldnames or ())
         if "record_id" not in columns:
             raise InputError("the CSV has no record_id column", path=path)
         found = []
+        fixed: dict[str, list[str]] = {}
         for number, row in enumerate(reader, start=2):  # the header is line 1
             rid = (row.get("record_id") or "").strip()
             if not rid:
@@ -77,10 +107,14 @@ def _from_csv(path: Path, records: dict[str, MeasureRecord]) -> list[Correction]
             if record is None:
                 raise InputError(f"line {number}: no record {rid} in the outputs", path=path)
             where = f"line {number}"
+            written = csv_row(record, excel=excel)
+            for column in sorted(columns & set(written) - set(EDITABLE)):
+                if row[column] is not None and not _same(written[column], row[column]):
+                    fixed.setdefault(column, []).append(where)
             for key in COLUMN_KEYS:
                 column = f"cells.{key}"
                 if column in columns and row[column] is not None:
-                    text = _lines(row[column])
+                    text = _lines(unguard(row[column]) if excel else row[column])
                     if text != getattr(record.cells, key):
                         found.append(Correction(rid, key, text, where))
             named = [k.strip() for k in (row.get("verified") or "").split(",") if k.strip()]
@@ -90,6 +124,7 @@ def _from_csv(path: Path, records: dict[str, MeasureRecord]) -> list[Correction]
                     raise InputError(f"{where}: {key!r} in verified is not a column", path=path)
                 if key not in changed and key not in record.verified:
                     found.append(Correction(rid, key, None, where))
+    _refuse_fixed(path, fixed)
     return found
 
 

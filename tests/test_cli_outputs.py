@@ -1,0 +1,176 @@
+"""The CLI's outputs as a new user meets them (issues 17 and 20): real runs in a temp folder."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.fixtures.content import EXAMPLE_EXPORT
+
+THAHIN = "องค์การบริหารส่วนตำบลท่าหิน"
+MISREAD = "องค์การบริหารส่วนตำบลทำหืน"  # the bundled scan's title, as OCR reads it
+
+
+def thaireport(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "thaireport", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+
+
+def jsonl(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def export_with(tmp_path: Path, name: str, change: dict[str, str], *, head: int = 0) -> Path:
+    """The example text export with some text replaced (in its first `head` lines only, if
+    given): another document, by content."""
+    lines = EXAMPLE_EXPORT.read_text("utf-8").split("\n")
+    upto = head or len(lines)
+    for old, new in change.items():
+        lines[:upto] = [line.replace(old, new) for line in lines[:upto]]
+    path = tmp_path / name
+    path.write_text("\n".join(lines), "utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- 17.1
+
+
+def test_top_level_organization_is_the_resolved_one(tmp_path: Path) -> None:
+    """The title misread (as OCR reads the bundled scan's title), the cells name ท่าหิน many
+    times: every record's `organization` is the resolved name, in JSONL and CSV; the print
+    stays in `document`."""
+    misread = export_with(tmp_path, "misread.txt", {THAHIN: MISREAD}, head=20)
+    out = tmp_path / "out"
+    done = thaireport("extract", misread, "-o", out, "--format", "jsonl,csv")
+    assert done.returncode == 0, done.stderr
+    records = jsonl(out / "records.jsonl")
+    assert len(records) == 11
+    assert {r["organization"] for r in records} == {THAHIN}
+    document = records[0]["document"]
+    assert isinstance(document, dict)
+    assert document["organization"] == THAHIN
+    assert document["organization_printed"] == MISREAD
+    assert "the title block reads" in document["sources"]["organization"]
+    assert {r["organization"] for r in csv_rows(out / "records.csv")} == {THAHIN}
+
+
+# --------------------------------------------------------------------------- 17.2
+
+
+def test_extract_into_a_folder_replaces_per_document(tmp_path: Path) -> None:
+    other = export_with(tmp_path, "other.txt", {"สำนักปลัด": "กองคลัง"})
+    out = tmp_path / "out"
+    first = thaireport("extract", EXAMPLE_EXPORT, "-o", out, "--format", "jsonl,csv")
+    assert first.returncode == 0, first.stderr
+    a = {r["document_id"] for r in jsonl(out / "records.jsonl")}
+
+    # b alone, no --format: both files now hold a and b, and the user is told why
+    second = thaireport("extract", other, "-o", out)
+    assert second.returncode == 0, second.stderr
+    assert "also wrote records.csv, already in the folder" in second.stderr
+    assert "kept 11 record(s) of 1 document(s) of earlier runs" in second.stderr
+    in_jsonl = jsonl(out / "records.jsonl")
+    in_csv = csv_rows(out / "records.csv")
+    assert len(in_jsonl) == 22
+    assert [r["record_id"] for r in in_csv] == [r["record_id"] for r in in_jsonl]
+    b = {r["document_id"] for r in in_jsonl} - a
+    assert len(b) == 1
+
+    # a again: replaced, not duplicated
+    third = thaireport("extract", EXAMPLE_EXPORT, "-o", out, "--format", "csv")
+    assert third.returncode == 0, third.stderr
+    assert "replaced 1 document(s) read again" in third.stderr
+    again = jsonl(out / "records.jsonl")
+    assert sorted(r["record_id"] for r in again) == sorted(r["record_id"] for r in in_jsonl)
+    assert len(csv_rows(out / "records.csv")) == 22
+
+
+def test_batch_rerun_without_format_keeps_the_csv(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    (inputs / "chumphon").mkdir(parents=True)
+    (inputs / "chumphon" / "thahin.txt").write_bytes(EXAMPLE_EXPORT.read_bytes())
+    out = tmp_path / "out"
+    first = thaireport("batch", inputs, "-o", out, "--format", "jsonl,csv", "--no-review")
+    assert first.returncode == 0, first.stderr
+    export_with(inputs / "chumphon", "other.txt", {"สำนักปลัด": "กองคลัง"})
+    second = thaireport("batch", inputs, "-o", out, "--no-review")
+    assert second.returncode == 0, second.stderr
+    assert (out / "records.csv").is_file()
+    in_jsonl = jsonl(out / "records.jsonl")
+    assert len(in_jsonl) == 22
+    rows = csv_rows(out / "records.csv")
+    assert [r["record_id"] for r in rows] == [r["record_id"] for r in in_jsonl]
+    assert "records.csv" in second.stderr
+
+
+# --------------------------------------------------------------------------- 17.3
+
+
+def test_edits_that_cannot_be_applied_are_named(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert thaireport("extract", EXAMPLE_EXPORT, "-o", out, "--format", "jsonl,csv").returncode == 0
+    before = (out / "records.jsonl").read_bytes()
+    rows = csv_rows(out / "records.csv")
+    rows[1]["normalized.period_end"] = "2024-12-31"
+    rows[2]["organization"] = "เทศบาลตำบลท่าหิน"
+    edited = tmp_path / "edited.csv"
+    with edited.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = thaireport("apply-corrections", edited, "-o", out)
+    assert result.returncode != 0
+    assert "normalized.period_end (line 3)" in result.stderr
+    assert "organization (line 4)" in result.stderr
+    assert "edit only cells.measure" in result.stderr and "cells.period" in result.stderr
+    assert (out / "records.jsonl").read_bytes() == before  # nothing written
+
+
+# --------------------------------------------------------------------------- 20: CSV injection
+
+
+def test_excel_csv_neutralizes_formula_starts(tmp_path: Path) -> None:
+    lines = EXAMPLE_EXPORT.read_text("utf-8").split("\n")
+    starts = ['=HYPERLINK("http://x","y")', "+66 77 123 456", "@สำนักปลัด", "-กองคลัง"]
+    rows = [i for i, line in enumerate(lines) if "\tสำนักปลัด\t" in line][: len(starts)]
+    for i, start in zip(rows, starts, strict=True):
+        lines[i] = lines[i].replace("\tสำนักปลัด\t", f"\t{start}\t", 1)
+    export = tmp_path / "formulas.txt"
+    export.write_text("\n".join(lines), "utf-8")
+    out, plain = tmp_path / "excel", tmp_path / "plain"
+    assert (
+        thaireport("extract", export, "-o", out, "--format", "jsonl,csv", "--excel").returncode == 0
+    )
+    assert thaireport("extract", export, "-o", plain, "--format", "csv").returncode == 0
+
+    records = jsonl(out / "records.jsonl")
+    responsible = [r["cells"]["responsible"] for r in records]  # type: ignore[index]
+    assert [t for t in responsible if t in starts] == starts  # JSONL keeps them verbatim
+    excel = [r["cells.responsible"] for r in csv_rows(out / "records.csv")]
+    assert [t for t in excel if t.startswith("'")] == ["'" + s for s in starts]
+    assert not any(t.startswith(("=", "+", "-", "@")) for t in excel)
+    assert [r["cells.responsible"] for r in csv_rows(plain / "records.csv")] == responsible
+
+    # the apostrophe is no edit: applying the --excel CSV as it is changes nothing
+    same = thaireport("apply-corrections", out / "records.csv", "-o", out)
+    assert same.returncode == 0, same.stderr
+    assert "0 cell(s) corrected" in same.stderr
+    assert [r["cells"]["responsible"] for r in jsonl(out / "records.jsonl")] == responsible  # type: ignore[index]
+
+
+def test_guard_covers_tab_and_carriage_return() -> None:
+    from thaireport.output.writers import guard, unguard
+
+    for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
+        assert guard(text) == "'" + text
+        assert unguard(guard(text)) == text
+    assert guard("สำนักปลัด") == "สำนักปลัด"
+    assert unguard("'quoted") == "'quoted"  # an apostrophe the text printed stays
