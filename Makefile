@@ -6,7 +6,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng tesseract-ocr-osd poppler-utils \
-                fonts-thai-tlwg-ttf fonts-noto-core fontconfig python3-venv chromium
+                fonts-thai-tlwg-ttf fonts-noto-core fontconfig python3-venv chromium \
+                libreoffice-calc-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= out
 

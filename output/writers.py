@@ -224,7 +224,11 @@ def write_record_stream(
         if name not in RECORD_FORMATS:
             continue  # written per document (output.document_files)
         path = out_dir / f"records.{name}"
-        if name in ("sqlite", "parquet"):
+        if name == "xlsx":
+            from thaireport.output.workbook import write_workbook
+
+            write_workbook(records(), path)
+        elif name in ("sqlite", "parquet"):
             from thaireport.output.tables import write_parquet, write_sqlite  # pyarrow: 0.3 s
 
             if name == "sqlite":

@@ -174,3 +174,126 @@ def test_guard_covers_tab_and_carriage_return() -> None:
         assert unguard(guard(text)) == text
     assert guard("สำนักปลัด") == "สำนักปลัด"
     assert unguard("'quoted") == "'quoted"  # an apostrophe the text printed stays
+
+
+# --------------------------------------------------------------------------- 20: XLSX
+
+
+STARTS = ['=HYPERLINK("http://x","y")', "+66 77 123 456", "@สำนักปลัด", "-กองคลัง"]
+
+
+def formula_export(tmp_path: Path) -> Path:
+    """The example export with responsible cells that a spreadsheet would take as formulas."""
+    lines = EXAMPLE_EXPORT.read_text("utf-8").split("\n")
+    rows = [i for i, line in enumerate(lines) if "\tสำนักปลัด\t" in line][: len(STARTS)]
+    for i, start in zip(rows, STARTS, strict=True):
+        lines[i] = lines[i].replace("\tสำนักปลัด\t", f"\t{start}\t", 1)
+    export = tmp_path / "formulas.txt"
+    export.write_text("\n".join(lines), "utf-8")
+    return export
+
+
+def test_xlsx_holds_every_text_as_a_string(tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "out"
+    done = thaireport("extract", formula_export(tmp_path), "-o", out, "--format", "jsonl,xlsx")
+    assert done.returncode == 0, done.stderr
+    records = jsonl(out / "records.jsonl")
+    book = openpyxl.load_workbook(out / "records.xlsx")
+    assert book.sheetnames == ["records", "warnings", "documents"]
+    sheet = book["records"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}12"
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert [r["record_id"].value for r in rows] == [r["record_id"] for r in records]
+    for row, record in zip(rows, records, strict=True):
+        cells = record["cells"]
+        assert isinstance(cells, dict)
+        for key, text in cells.items():
+            cell = row[f"cells.{key}"]
+            assert (cell.value or "") == text
+            if text:
+                assert cell.data_type == "s"
+                assert cell.alignment.wrap_text
+        start = record["normalized"]["period_start"]  # type: ignore[index]
+        assert row["normalized.period_start"].value.date().isoformat() == start
+    for sheet in book.worksheets:  # no formula anywhere
+        assert all(c.data_type != "f" for line in sheet.iter_rows() for c in line)
+    responsible = [r["cells.responsible"].value for r in rows]
+    assert [t for t in responsible if t in STARTS] == STARTS
+    # a column of long Thai text is wide, a short one narrow; widths count no marks
+    widths = book["records"].column_dimensions
+    assert widths["A"].width >= 50  # cells.measure: long texts, wrapped
+    documents = list(book["documents"].iter_rows(min_row=2, values_only=True))
+    assert len(documents) == 1 and documents[0][-2] == 11
+
+
+def test_text_width_counts_no_marks() -> None:
+    from thaireport.output.workbook import text_width
+
+    assert text_width("ท่าหิน") == 4  # ท า ห น; the tone mark and the vowel above take none
+    assert text_width("สำนักปลัด") == 7  # ส ำ น ก ป ล ด
+
+
+def test_xlsx_splits_past_the_row_limit(tmp_path: Path) -> None:
+    import openpyxl
+
+    from thaireport.extract.records import MeasureRecord
+    from thaireport.output.workbook import write_workbook
+
+    out = tmp_path / "out"
+    assert thaireport("extract", EXAMPLE_EXPORT, "-o", out).returncode == 0
+    lines = (out / "records.jsonl").read_text("utf-8").splitlines()
+    records = [MeasureRecord.model_validate_json(line) for line in lines]
+    write_workbook(records, tmp_path / "small.xlsx", rows_per_sheet=5)  # 4 rows and a header
+    book = openpyxl.load_workbook(tmp_path / "small.xlsx")
+    assert [n for n in book.sheetnames if n.startswith("records")] == [
+        "records", "records 2", "records 3"
+    ]  # fmt: skip
+    ids = [
+        row[-1]
+        for name in ("records", "records 2", "records 3")
+        for row in book[name].iter_rows(min_row=2, values_only=True)
+    ]
+    assert ids == [r.record_id for r in records]
+    notes = [row[0] for row in book["notes"].iter_rows(min_row=2, values_only=True)]
+    assert any("records 2 to records 3" in str(n) for n in notes)
+
+
+def test_an_edited_workbook_corrects_every_output(tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "out"
+    done = thaireport("extract", EXAMPLE_EXPORT, "-o", out, "--format", "jsonl,csv,xlsx")
+    assert done.returncode == 0, done.stderr
+    target = jsonl(out / "records.jsonl")[3]
+    book = openpyxl.load_workbook(out / "records.xlsx")
+    sheet = book["records"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[-1].value == target["record_id"])
+    row[header.index("cells.period")].value = "๑ มกราคม ๒๕๖๗ - ๓๑ มีนาคม ๒๕๖๗"
+    edited = tmp_path / "edited.xlsx"
+    book.save(edited)
+    result = thaireport("apply-corrections", edited, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert "1 cell(s) corrected, 0 confirmed" in result.stderr
+    after = next(r for r in jsonl(out / "records.jsonl") if r["record_id"] == target["record_id"])
+    assert after["normalized"]["period_start"] == "2024-01-01"  # type: ignore[index]
+    assert after["normalized"]["period_end"] == "2024-03-31"  # type: ignore[index]
+    rows = {r["record_id"]: r for r in csv_rows(out / "records.csv")}
+    assert rows[target["record_id"]]["normalized.period_end"] == "2024-03-31"
+    again = openpyxl.load_workbook(out / "records.xlsx")["records"]
+    line = next(r for r in again.iter_rows(min_row=2) if r[-1].value == target["record_id"])
+    assert line[header.index("normalized.period_start")].value.date().isoformat() == "2024-01-01"
+    assert line[header.index("verified")].value == "period"
+
+    # an edit to a computed column of the workbook is named, not dropped
+    line[header.index("normalized.period_end")].value = None
+    line[header.index("organization")].value = "เทศบาลตำบลท่าหิน"
+    again.parent.save(edited)
+    refused = thaireport("apply-corrections", edited, "-o", out)
+    assert refused.returncode != 0, refused.stderr
+    assert "normalized.period_end (sheet records, row" in refused.stderr
+    assert "organization (sheet records" in refused.stderr
