@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.fixtures.content import EXAMPLE_EXPORT
 
@@ -239,7 +242,6 @@ def test_text_width_counts_no_marks() -> None:
 
 def test_xlsx_splits_past_the_row_limit(tmp_path: Path) -> None:
     import openpyxl
-
     from thaireport.extract.records import MeasureRecord
     from thaireport.output.workbook import write_workbook
 
@@ -297,3 +299,33 @@ def test_an_edited_workbook_corrects_every_output(tmp_path: Path) -> None:
     assert refused.returncode != 0, refused.stderr
     assert "normalized.period_end (sheet records, row" in refused.stderr
     assert "organization (sheet records" in refused.stderr
+
+
+def test_libreoffice_reads_the_workbook_as_the_jsonl_says(tmp_path: Path) -> None:
+    """A real spreadsheet program: LibreOffice Calc converts records.xlsx to CSV, and its
+    cells are the JSONL records' (the formula starts as text, not run)."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (libreoffice-calc-nogui) is not installed")
+    out = tmp_path / "out"
+    done = thaireport("extract", formula_export(tmp_path), "-o", out, "--format", "jsonl,xlsx")
+    assert done.returncode == 0, done.stderr
+    converted = tmp_path / "converted"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", converted,
+         out / "records.xlsx"],
+        capture_output=True, timeout=300, check=True,
+    )  # fmt: skip
+    rows = csv_rows(converted / "records.csv")  # the first sheet: records
+    records = jsonl(out / "records.jsonl")
+    assert [r["record_id"] for r in rows] == [r["record_id"] for r in records]
+    for row, record in zip(rows, records, strict=True):
+        cells = record["cells"]
+        assert isinstance(cells, dict)
+        assert {k: row[f"cells.{k}"] for k in cells} == {
+            k: v.replace("\r", "") for k, v in cells.items()
+        }
+        assert row["normalized.period_start"] == record["normalized"]["period_start"]  # type: ignore[index]
+        assert row["organization"] == record["organization"]
+    assert [r["cells.responsible"] for r in rows if r["cells.responsible"] in STARTS] == STARTS
