@@ -42,10 +42,21 @@ def _positive(text: str) -> int:
     return value
 
 
+DPI_RANGE = (72, 1200)  # below, Thai marks are lost; above, one page is gigabytes
+
+
+def _dpi(text: str) -> int:
+    value = _positive(text)
+    low, high = DPI_RANGE
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be from {low} to {high}, not {value}")
+    return value
+
+
 def _add_dpi(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dpi",
-        type=_positive,
+        type=_dpi,
         default=OcrSettings.dpi,
         metavar="N",
         help=f"resolution for rendering PDF pages that need OCR (default: {OcrSettings.dpi})",
@@ -378,6 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             serve(args.out_dir, host=args.host, port=args.port, token=args.token)
             return ExitCode.OK
         if args.command == "batch":
+            if not args.input_dir.exists():
+                parser.error(f"{args.input_dir}: no such directory")
             if not args.input_dir.is_dir():
                 parser.error(f"{args.input_dir} is not a directory")
             return run_batch_command(args, sys.argv[1:] if argv is None else argv)
@@ -396,6 +409,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.exit_code)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `--out - | head`: the reader has what it wanted. Python would report the pipe
+        # again when it flushes stdout at exit; point stdout at nothing first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return ExitCode.OK
 
 
 if __name__ == "__main__":  # pragma: no cover

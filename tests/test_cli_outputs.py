@@ -329,3 +329,26 @@ def test_libreoffice_reads_the_workbook_as_the_jsonl_says(tmp_path: Path) -> Non
         assert row["normalized.period_start"] == record["normalized"]["period_start"]  # type: ignore[index]
         assert row["organization"] == record["organization"]
     assert [r["cells.responsible"] for r in rows if r["cells.responsible"] in STARTS] == STARTS
+
+
+# --------------------------------------------------------------------------- 17.5, 17.8
+
+
+def test_streaming_into_head_ends_quietly() -> None:
+    # five inputs: head has gone by the time the later ones are written
+    inputs = " ".join([str(EXAMPLE_EXPORT)] * 5)
+    command = f"{sys.executable} -m thaireport extract {inputs} --out - | head -n 1"
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["cells"]["responsible"] == "สำนักปลัด"
+    assert "ร้อยละ" in done.stdout or "สำนักปลัด" in done.stdout  # UTF-8, not \\u escapes
+    assert "BrokenPipeError" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_dpi_outside_the_range_and_a_missing_batch_folder(tmp_path: Path) -> None:
+    low = thaireport("extract", EXAMPLE_EXPORT, "-o", tmp_path, "--dpi", "20")
+    assert low.returncode == 2
+    assert "--dpi: must be from 72 to 1200, not 20" in low.stderr
+    missing = thaireport("batch", tmp_path / "nowhere", "-o", tmp_path / "out")
+    assert missing.returncode == 2
+    assert "nowhere: no such directory" in missing.stderr
