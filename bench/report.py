@@ -258,6 +258,17 @@ def markdown(results: Mapping[str, Any]) -> str:
     lines += _startup(results.get("startup", []))
     lines += ["", "## Born-digital PDFs", ""]
     lines += _part(results["digital"], "variant", "variant")
+    if results.get("producers"):
+        lines += [
+            "",
+            "## Other producers: headless Chromium and LibreOffice",
+            "",
+            "Seeded layouts of tests/fixtures/producers (bench/producers.py), each scored "
+            "against its own expected records (merged cells filled down).",
+            "",
+        ]
+        lines += _part(results["producers"], "variant", "layout (content)")
+        lines += ["", *(f"- `{e['variant']}`: {e['description']}" for e in results["producers"])]
     lines += ["", "## Scans", ""]
     lines += _part(
         results["profiles"],

@@ -78,6 +78,7 @@ from bench.engines import (
 )
 from bench.memory import bench_memory
 from bench.metrics import PeriodValue
+from bench.producers import bench_producers
 from bench.report import machine, markdown
 from bench.startup import bench_startup
 
@@ -357,7 +358,7 @@ def expected_from_export() -> Expected:
     return Expected(rows, periods, fiscal.be)
 
 
-PARTS = ("startup", "digital", "scans", "memory", "digits", "batch")
+PARTS = ("startup", "digital", "producers", "scans", "memory", "digits", "batch")
 
 
 def _now() -> str:
@@ -403,6 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                           expected.fiscal_year_be)
             if "digital" in parts else []
         )  # fmt: skip
+        results["producers"] = bench_producers(work, args.quick) if "producers" in parts else []
         entries = []
         if "scans" in parts:
             located = locate_cells(expected.rows, page_texts)
