@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng tesseract-ocr-osd poppler-utils \
                 fonts-thai-tlwg-ttf fonts-noto-core fontconfig python3-venv chromium \
-                libreoffice-writer-nogui
+                libreoffice-writer-nogui libreoffice-calc-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT ?= out
 

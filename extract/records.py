@@ -577,6 +577,10 @@ def _understood(
         record.model_copy(
             update={
                 "document": document,
+                # The resolved name, not the title's reading (OCR can misread it, and grouping
+                # by organization must not split one council); the print is in `document`.
+                "organization": document.organization or record.organization,
+                "fiscal_year": document.fiscal_year or record.fiscal_year,
                 "entities": entities,
                 "suggestions": fixes,
                 "warnings": [*record.warnings, *_consistency_warnings(record)],

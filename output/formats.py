@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-RECORD_FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet", "sqlite")  # all records in one file
+RECORD_FORMATS: tuple[str, ...] = (
+    "jsonl",
+    "csv",
+    "parquet",
+    "sqlite",
+    "xlsx",
+)  # all records in one file
 ARCHIVAL_FORMATS: tuple[str, ...] = ("alto", "hocr", "pdf")  # per document, pages read by OCR
 # a document's own files; "text": every page's text in reading order (<document>.txt)
 DOCUMENT_FORMATS: tuple[str, ...] = (*ARCHIVAL_FORMATS, "text", "review")

@@ -29,10 +29,9 @@ from typing import Protocol
 from thaireport.extract.records import MeasureRecord
 from thaireport.output.atomic import atomic_write
 from thaireport.output.document_files import BATCH_FOLDER, DocumentPlaces, write_document_files
-from thaireport.output.formats import FORMATS
 from thaireport.output.generic_tables import TABLES_FILE, jsonl, write_sqlite_tables
 from thaireport.output.review import revise_review
-from thaireport.output.writers import write_jsonl, write_record_stream
+from thaireport.output.writers import formats_in_step, write_jsonl, write_record_stream
 from thaireport.pipeline.correction_log import LoggedCorrection, read_log, reapply
 from thaireport.pipeline.document import Status, sha256_of
 from thaireport.pipeline.runners import DaskRunner, DocumentReading, DocumentTask, LocalRunner
@@ -532,9 +531,10 @@ def rebuild_outputs(
                     if line.strip():
                         yield MeasureRecord.model_validate_json(line)
 
-    written = write_record_stream(records, out_dir, formats, excel=excel, whole=True)
-    for name in set(FORMATS) - set(formats):  # a merged file of an earlier run, now stale
-        (out_dir / f"records.{name}").unlink(missing_ok=True)
+    # A `records.<ext>` of an earlier run is written again, not deleted: a person may have
+    # opened or edited it, and the folder's files must all hold the same records.
+    names, _ = formats_in_step(out_dir, formats)
+    written = write_record_stream(records, out_dir, names, excel=excel, whole=True)
     index = out_dir / DOCUMENTS_INDEX
     with atomic_write(index) as handle:
         for row in rows:

@@ -42,10 +42,21 @@ def _positive(text: str) -> int:
     return value
 
 
+DPI_RANGE = (72, 1200)  # below, Thai marks are lost; above, one page is gigabytes
+
+
+def _dpi(text: str) -> int:
+    value = _positive(text)
+    low, high = DPI_RANGE
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"must be from {low} to {high}, not {value}")
+    return value
+
+
 def _add_dpi(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dpi",
-        type=_positive,
+        type=_dpi,
         default=OcrSettings.dpi,
         metavar="N",
         help=f"resolution for rendering PDF pages that need OCR (default: {OcrSettings.dpi})",
@@ -312,7 +323,7 @@ def run_apply_corrections(corrections: Path, out_dir: Path) -> int:
 
 def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
     from thaireport.extract.records import MeasureRecord
-    from thaireport.output.writers import record_json, write_records
+    from thaireport.output.writers import merge_into_folder, record_json, write_records
     from thaireport.pipeline.correction_log import read_log, reapply
     from thaireport.pipeline.document import Status, process_document
 
@@ -367,8 +378,12 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
         records.extend(result.records)
     if settings.out is not None:
         try:
-            written = write_records(records, settings.out, settings.formats, excel=settings.excel)
-        except OSError as exc:
+            # Into a folder of earlier outputs: per document, replace (output.writers).
+            records, names, notices = merge_into_folder(records, settings.out, settings.formats)
+            for notice in notices:
+                print(f"thaireport: {notice}", file=sys.stderr)
+            written = write_records(records, settings.out, names, excel=settings.excel)
+        except (OSError, ValueError) as exc:
             print(f"thaireport: error: {settings.out}: cannot write ({exc})", file=sys.stderr)
             return ExitCode.INPUT_FAILED
         for path in written:
@@ -415,6 +430,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             serve(args.out_dir, host=args.host, port=args.port, token=args.token)
             return ExitCode.OK
         if args.command == "batch":
+            if not args.input_dir.exists():
+                parser.error(f"{args.input_dir}: no such directory")
             if not args.input_dir.is_dir():
                 parser.error(f"{args.input_dir} is not a directory")
             return run_batch_command(args, sys.argv[1:] if argv is None else argv)
@@ -434,6 +451,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.exit_code)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `--out - | head`: the reader has what it wanted. Python would report the pipe
+        # again when it flushes stdout at exit; point stdout at nothing first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return ExitCode.OK
 
 
 if __name__ == "__main__":  # pragma: no cover

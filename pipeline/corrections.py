@@ -1,7 +1,8 @@
 """The corrections round trip: a person's edits back into every output of their documents.
 
-An archivist edits the CSV (`records.csv`: change a `cells.*` column, or name cells in the
-`verified` column to confirm them as they are) or writes a JSON corrections file
+An archivist edits the CSV or the workbook (`records.csv`, `records.xlsx`: change a
+`cells.*` column, or name cells in the `verified` column to confirm them as they are; an
+edit to any other column is refused, naming it) or writes a JSON corrections file
 (`[{"record_id": ..., "cell": "period", "text": "..."}]`; without "text" the cell is
 confirmed as it is). `apply_corrections` compares them with the records the output
 directory holds, sets the new text, runs the normalizers again, marks the cells verified,
@@ -15,7 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from thaireport.output.document_files import DocumentPlaces, write_document_file
 from thaireport.output.formats import RECORD_FORMATS
 from thaireport.output.review import find_reviews, revise_review
 from thaireport.output.tables import read_parquet, read_sqlite, write_sqlite
-from thaireport.output.writers import write_jsonl, write_records
+from thaireport.output.writers import csv_row, unguard, write_jsonl, write_records
 from thaireport.pipeline.batch import DOCS_DIR, rebuild_outputs
 from thaireport.pipeline.correction_log import LoggedCorrection, append_log
 from thaireport.pipeline.state import STATE_FILE, BatchState
@@ -62,35 +63,106 @@ def _lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+EDITABLE = (*(f"cells.{key}" for key in COLUMN_KEYS), "verified")
+
+
+def _same(written: object, edited: object) -> bool:
+    """Whether a cell of an edited table still says what the writer wrote there."""
+    if isinstance(edited, dt.datetime) and isinstance(written, dt.date):
+        return edited.date() == written  # a workbook's dates read back as datetimes
+    if isinstance(edited, int | float) and isinstance(written, int | float):
+        return abs(edited - written) < 1e-9
+    want = "" if written is None else str(written)
+    text = "" if edited is None else str(edited)
+    if _lines(text).strip() == _lines(want).strip():
+        return True
+    try:  # a nested value a spreadsheet saved with other spacing
+        return bool(json.loads(text) == json.loads(want))
+    except (json.JSONDecodeError, TypeError):
+        return False
+
+
+def _refuse_fixed(path: Path, fixed: dict[str, list[str]]) -> None:
+    """Edits to columns computed from the cells or read from the document cannot be
+    applied: say which, and which columns can be edited, rather than drop them."""
+    if not fixed:
+        return
+    lines = "; ".join(f"{column} ({', '.join(where[:3])})" for column, where in fixed.items())
+    raise InputError(
+        f"edits to columns that cannot be edited: {lines}",
+        path=path,
+        hint=f"edit only {', '.join(EDITABLE)}; the other columns are computed from the cells"
+        " (normalized.*) or read from the document, and are written again from them",
+    )
+
+
+def _from_rows(
+    path: Path,
+    rows: Iterable[tuple[str, dict[str, Any]]],
+    records: dict[str, MeasureRecord],
+    written_as: Callable[[MeasureRecord], dict[str, Any]],
+    text_of: Callable[[str], str],
+) -> list[Correction]:
+    """Corrections from the rows of an edited table (CSV lines, workbook rows): changed
+    `cells.*`, cells named in `verified`; an edit anywhere else is refused (`_refuse_fixed`).
+    `written_as` is the row as the writer wrote it, `text_of` undoes the writer's quoting."""
+    found: list[Correction] = []
+    fixed: dict[str, list[str]] = {}
+    for where, row in rows:
+        rid = str(row.get("record_id") or "").strip()
+        if not rid:
+            continue
+        record = records.get(rid)
+        if record is None:
+            raise InputError(f"{where}: no record {rid} in the outputs", path=path)
+        written = written_as(record)
+        for column in sorted(set(row) & set(written) - set(EDITABLE)):
+            if row[column] is not None and not _same(written[column], row[column]):
+                fixed.setdefault(column, []).append(where)
+        for key in COLUMN_KEYS:
+            value = row.get(f"cells.{key}", False)
+            if value is False:
+                continue  # no such column
+            text = _lines(text_of("" if value is None else str(value)))
+            if text != getattr(record.cells, key):
+                found.append(Correction(rid, key, text, where))
+        named = [k.strip() for k in str(row.get("verified") or "").split(",") if k.strip()]
+        changed = {c.cell for c in found if c.record_id == rid}
+        for key in named:
+            if key not in COLUMN_KEYS:
+                raise InputError(f"{where}: {key!r} in verified is not a column", path=path)
+            if key not in changed and key not in record.verified:
+                found.append(Correction(rid, key, None, where))
+    _refuse_fixed(path, fixed)
+    return found
+
+
 def _from_csv(path: Path, records: dict[str, MeasureRecord]) -> list[Correction]:
+    excel = _has_bom(path)  # an --excel CSV: formula starts carry an apostrophe
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        columns = set(reader.fieldnames or ())
-        if "record_id" not in columns:
+        if "record_id" not in (reader.fieldnames or ()):
             raise InputError("the CSV has no record_id column", path=path)
-        found = []
-        for number, row in enumerate(reader, start=2):  # the header is line 1
-            rid = (row.get("record_id") or "").strip()
-            if not rid:
-                continue
-            record = records.get(rid)
-            if record is None:
-                raise InputError(f"line {number}: no record {rid} in the outputs", path=path)
-            where = f"line {number}"
-            for key in COLUMN_KEYS:
-                column = f"cells.{key}"
-                if column in columns and row[column] is not None:
-                    text = _lines(row[column])
-                    if text != getattr(record.cells, key):
-                        found.append(Correction(rid, key, text, where))
-            named = [k.strip() for k in (row.get("verified") or "").split(",") if k.strip()]
-            changed = {c.cell for c in found if c.record_id == rid}
-            for key in named:
-                if key not in COLUMN_KEYS:
-                    raise InputError(f"{where}: {key!r} in verified is not a column", path=path)
-                if key not in changed and key not in record.verified:
-                    found.append(Correction(rid, key, None, where))
-    return found
+        rows = ((f"line {n}", dict(row)) for n, row in enumerate(reader, start=2))
+        return _from_rows(
+            path,
+            rows,
+            records,
+            lambda r: csv_row(r, excel=excel),
+            unguard if excel else (lambda text: text),
+        )
+
+
+def _from_workbook(path: Path, records: dict[str, MeasureRecord]) -> list[Correction]:
+    from thaireport.output.workbook import read_workbook, workbook_row
+
+    try:
+        rows = list(read_workbook(path))
+    except (OSError, ValueError, KeyError) as exc:  # not a workbook, or a damaged one
+        raise InputError(f"not an Excel workbook ({exc})", path=path) from exc
+    if rows and "record_id" not in rows[0][1]:
+        raise InputError("the records sheet has no record_id column", path=path)
+    return _from_rows(path, rows, records, workbook_row, lambda text: text)
 
 
 def _from_json(path: Path) -> list[Correction]:
@@ -117,7 +189,13 @@ def read_corrections(path: Path, records: dict[str, MeasureRecord]) -> list[Corr
     """The corrections a CSV or JSON file asks for, checked against the records."""
     if not path.is_file():
         raise InputError("no such file", path=path)
-    found = _from_csv(path, records) if path.suffix.lower() == ".csv" else _from_json(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        found = _from_csv(path, records)
+    elif suffix == ".xlsx":
+        found = _from_workbook(path, records)
+    else:
+        found = _from_json(path)
     for correction in found:
         if correction.record_id not in records:
             raise InputError(

@@ -5,6 +5,7 @@ cluster gives the same results as the machine alone."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -345,7 +346,12 @@ def test_rerun_reads_nothing_then_retries_failed_and_changed_files(
             assert row["attempts"] == 2 and row["status"] == "failed"
         else:
             assert row == before[path], path
-    assert not (out / "records.csv").exists()  # not asked for this time: not left stale
+    # not asked for this time, but in the folder: written again with the same records
+    # (output.writers: per document, replace; nothing a person may have opened is deleted)
+    with (out / "records.csv").open(encoding="utf-8", newline="") as handle:
+        in_csv = [row["record_id"] for row in csv.DictReader(handle)]
+    lines = (out / "records.jsonl").read_text(encoding="utf-8").splitlines()
+    assert in_csv == [json.loads(line)["record_id"] for line in lines]
 
 
 def test_a_changed_file_is_read_again(tmp_path: Path) -> None:
