@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import IO, Any
 
@@ -147,6 +148,17 @@ def formats_in_step(out_dir: Path, formats: Sequence[str]) -> tuple[list[str], l
     return [*asked, *added], added
 
 
+def _has_measures(path: Path) -> bool:
+    """Whether a SQLite file holds a measures table (an older or foreign one may not)."""
+    import sqlite3
+
+    with closing(sqlite3.connect(path)) as db:
+        found = db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'measures'"
+        ).fetchone()
+    return found is not None
+
+
 def read_folder_records(out_dir: Path) -> list[MeasureRecord] | None:
     """The records an output folder holds, from the first full format there (JSON Lines,
     Parquet, SQLite: the CSV leaves out locations and page sources); None if none is."""
@@ -159,7 +171,9 @@ def read_folder_records(out_dir: Path) -> list[MeasureRecord] | None:
         if path.is_file():
             from thaireport.output.tables import read_parquet, read_sqlite  # pyarrow: 0.3 s
 
-            return read_parquet(path) if name == "parquet" else read_sqlite(path)
+            if name == "parquet":
+                return read_parquet(path)
+            return read_sqlite(path) if _has_measures(path) else []
     return None
 
 
