@@ -352,3 +352,25 @@ def test_dpi_outside_the_range_and_a_missing_batch_folder(tmp_path: Path) -> Non
     missing = thaireport("batch", tmp_path / "nowhere", "-o", tmp_path / "out")
     assert missing.returncode == 2
     assert "nowhere: no such directory" in missing.stderr
+
+
+def test_batch_writes_one_workbook_over_all_documents(tmp_path: Path) -> None:
+    import openpyxl
+
+    inputs = tmp_path / "in"
+    (inputs / "chumphon").mkdir(parents=True)
+    (inputs / "chumphon" / "thahin.txt").write_bytes(EXAMPLE_EXPORT.read_bytes())
+    export_with(inputs / "chumphon", "other.txt", {"สำนักปลัด": "กองคลัง"})
+    out = tmp_path / "out"
+    done = thaireport("batch", inputs, "-o", out, "--format", "jsonl,xlsx", "--no-review")
+    assert done.returncode == 0, done.stderr
+    records = jsonl(out / "records.jsonl")
+    book = openpyxl.load_workbook(out / "records.xlsx")
+    sheet = book["records"]
+    header = [c.value for c in sheet[1]]
+    ids = [row[header.index("record_id")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(records) == 22 and ids == [r["record_id"] for r in records]
+    responsible = header.index("cells.responsible")
+    texts = [row[responsible] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert any("กองคลัง" in (t or "") for t in texts) and any("สำนักปลัด" in (t or "") for t in texts)
+    assert len(list(book["documents"].iter_rows(min_row=2))) == 2
