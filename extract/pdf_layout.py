@@ -332,15 +332,22 @@ def _font_family(fontname: str) -> str:
 
 
 def _families(chars: Sequence[dict[str, Any]]) -> dict[str, frozenset[RepairKind]]:
-    """The letter families each font of the page shows, by font name (styles together)."""
+    """The letter families each font of the page shows, by font name."""
     by_family: dict[str, list[str]] = {}
     for char in chars:
         by_family.setdefault(_font_family(str(char.get("fontname", ""))), []).append(
             char.get("text", "")
         )
-    damaged = {family: damaged_families("".join(t)) for family, t in by_family.items()}
-    fonts = {str(c.get("fontname", "")) for c in chars}
-    return {font: damaged[_font_family(font)] for font in fonts}
+    by_font: dict[str, list[str]] = {}
+    for char in chars:
+        by_font.setdefault(str(char.get("fontname", "")), []).append(char.get("text", ""))
+    # A style short of letters (a bold heading) takes a lost sara am from its face.
+    lost = {RepairKind.SARA_AM_LOST, RepairKind.SARA_AM_AS_MAI_THO}
+    damaged = {family: damaged_families("".join(t)) & lost for family, t in by_family.items()}
+    return {
+        font: damaged_families("".join(t)) | damaged[_font_family(font)]
+        for font, t in by_font.items()
+    }
 
 
 def read_chars(reader: str, chars: Sequence[dict[str, Any]], page: int) -> Reading:
