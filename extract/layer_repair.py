@@ -28,7 +28,6 @@ from functools import lru_cache
 from thaireport.extract.textlayer import (
     SARA_AA,
     SARA_AM,
-    THAI_MARKS,
     TONE_MARKS,
     invalid_cluster_letters,
 )

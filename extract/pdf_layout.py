@@ -8,6 +8,7 @@ anything else reads it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections import Counter
@@ -32,7 +33,13 @@ from thaireport.extract.layer_repair import (
     repair_phrase,
 )
 from thaireport.extract.pdfium_chars import PdfiumReader
-from thaireport.extract.textlayer import PUA_TO_THAI, SARA_AM, repair_thai, text_quality, TextQuality
+from thaireport.extract.textlayer import (
+    PUA_TO_THAI,
+    SARA_AM,
+    TextQuality,
+    repair_thai,
+    text_quality,
+)
 
 from thaireport.errors import EncryptedPdfError, InputError, TooLargeInputError
 from thaireport.model import Box, PageLayout, Rule, TextSource, Word
@@ -392,7 +399,9 @@ def best_reading(readings: Sequence[Reading]) -> Reading:
 _THAI_DIGIT_FONT = re.compile(r"IT[๙9]")
 
 
-def _notes(chosen: Reading, readings: Sequence[Reading], chars: Sequence[dict[str, Any]]) -> list[str]:
+def _notes(
+    chosen: Reading, readings: Sequence[Reading], chars: Sequence[dict[str, Any]]
+) -> list[str]:
     notes = []
     if len(readings) > 1:
         scores = ", ".join(f"{r.reader} {r.quality.score:.3f}" for r in readings)
@@ -403,7 +412,8 @@ def _notes(chosen: Reading, readings: Sequence[Reading], chars: Sequence[dict[st
         {
             str(c.get("fontname", "")).split("+")[-1]
             for c in chars
-            if c.get("text", "").isascii() and c.get("text", "").isdigit()
+            if c.get("text", "").isascii()
+            and c.get("text", "").isdigit()
             and _THAI_DIGIT_FONT.search(str(c.get("fontname", "")))
         }
     )
@@ -457,10 +467,8 @@ def _page_layout(path: Path, page: Any, index: int, second: PdfiumReader | None)
             f"cannot read page content ({type(exc).__name__}: {exc})", path=path, page=index
         ) from exc
     if second is not None and readings[0].words:
-        try:
+        with contextlib.suppress(Exception):  # pdfminer's reading stands alone
             readings.append(read_chars("pdfium", second.chars(index - 1), index))
-        except Exception:  # pdfminer's reading stands alone
-            pass
     chosen = best_reading(readings)
     notes = _notes(chosen, readings, chars) if chosen.words else ["no text layer"]
     warnings = list(chosen.warnings)

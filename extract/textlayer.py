@@ -140,7 +140,10 @@ class TextQuality:
         return self.word_share * self.cluster_share
 
     def describe(self) -> str:
-        return f"text quality {self.score:.3f} (words {self.word_share:.3f}, clusters {self.cluster_share:.3f})"
+        return (
+            f"text quality {self.score:.3f}"
+            f" (words {self.word_share:.3f}, clusters {self.cluster_share:.3f})"
+        )
 
 
 _THAI_CHAR = re.compile("[\u0e01-\u0e4e]")
