@@ -10,6 +10,8 @@ Parts (``--parts``, all by default):
   with the "landscape" variant) "scanned" to page images and read by the engines below;
 - ``memory``: peak memory of ours over long documents (:mod:`bench.memory`);
 - ``digits``: Thai-digit accuracy on digit sheets; ``batch``: ``batch --jobs 1`` and ``2``;
+- ``layer-repair``: text-layer damage repair per family over the seeded corpus, and the
+  cost of reading born-digital pages against pdfplumber's parse (:mod:`bench.layer_repair`);
 - ``startup``: whole-process timings of short runs against their baselines
   (:mod:`bench.startup`).
 
@@ -76,6 +78,7 @@ from bench.engines import (
     periods_of_cells,
     seconds_ratios,
 )
+from bench.layer_repair import bench_layer_repair
 from bench.memory import bench_memory
 from bench.metrics import PeriodValue
 from bench.office import bench_docx
@@ -359,7 +362,10 @@ def expected_from_export() -> Expected:
     return Expected(rows, periods, fiscal.be)
 
 
-PARTS = ("startup", "docx", "digital", "producers", "scans", "memory", "digits", "batch")
+PARTS = (
+    "startup", "docx", "digital", "producers", "scans", "memory", "digits", "batch",
+    "layer-repair",
+)  # fmt: skip
 
 
 def _now() -> str:
@@ -424,6 +430,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if "digits" in parts:
         results["digit_sheets"] = bench_digit_sheets(1 if args.quick else DIGIT_SHEET_SEEDS)
+    if "layer-repair" in parts:
+        real = Path(__file__).resolve().parents[1].parent / "shared" / "real"
+        results["layer_repair"] = bench_layer_repair(
+            args.quick,
+            [Path("examples/ita-report-2567-thahin.pdf"), *sorted(real.glob("*.pdf"))],
+        )
     if "batch" in parts:
         with tempfile.TemporaryDirectory(prefix="thaireport-batch-") as tmp:
             results["batch"] = bench_batch_jobs(Path(tmp), args.quick)

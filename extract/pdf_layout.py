@@ -8,10 +8,14 @@ anything else reads it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +23,23 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import PDFStream
 from pdfplumber.utils.exceptions import PdfminerException
-from thaireport.extract.textlayer import PUA_TO_THAI, SARA_AM, repair_thai
+from thaireport.extract.layer_repair import (
+    HOLE,
+    RepairKind,
+    damaged_families,
+    join_pieces,
+    merge_kinds,
+    moved_back,
+    repair_phrase,
+)
+from thaireport.extract.pdfium_chars import PdfiumReader
+from thaireport.extract.textlayer import (
+    PUA_TO_THAI,
+    SARA_AM,
+    TextQuality,
+    repair_thai,
+    text_quality,
+)
 
 from thaireport.errors import EncryptedPdfError, InputError, TooLargeInputError
 from thaireport.model import Box, PageLayout, Rule, TextSource, Word
@@ -75,8 +95,8 @@ def _is_mark(text: str) -> bool:
 
 def _in_cluster(text: str | None) -> bool:
     """True for glyphs that continue a Thai cluster: marks, sara am, unmapped glyphs."""
-    if text is None:
-        return True  # a glyph already dropped as part of a sara am
+    if text is None or text == HOLE:
+        return True  # a glyph already dropped as part of a sara am, or a lost mark
     if not text:
         return False
     return bool(_CID.match(text)) or all(_is_mark(c) or c == SARA_AM for c in text)
@@ -93,6 +113,9 @@ def _char_texts(chars: Sequence[dict[str, Any]]) -> tuple[list[str | None], int,
     texts: list[str | None] = [c.get("text", "") for c in chars]
     repairs = unmapped = 0
     for i, text in enumerate(texts):
+        if text == " " and _is_hole(chars, i):
+            texts[i] = HOLE
+            continue
         if text is None or not (_CID.match(text) or text == "\x00"):
             continue
         start = i
@@ -110,8 +133,27 @@ def _char_texts(chars: Sequence[dict[str, Any]]) -> tuple[list[str | None], int,
     return texts, repairs, unmapped
 
 
-def _words(chars: Sequence[dict[str, Any]], texts: Sequence[str | None], page: int) -> list[Word]:
+def _is_hole(chars: Sequence[dict[str, Any]], i: int) -> bool:
+    """A space drawn with no width between Thai letters: a mark's glyph mapped to a space
+    (Word 2010 and THSarabunIT๙ layers: "ด าเนิน" for ดำเนิน, "เชื อ" for เชื้อ)."""
+    if float(chars[i]["x1"]) - float(chars[i]["x0"]) > 0.01:
+        return False
+    before = chars[i - 1].get("text", "") if i else ""
+    after = chars[i + 1].get("text", "") if i + 1 < len(chars) else ""
+    return _is_thai(before) and _is_thai(after)
+
+
+def _is_thai(text: str) -> bool:
+    return len(text) == 1 and "\u0e01" <= text <= "\u0e4e"
+
+
+def _words(
+    chars: Sequence[dict[str, Any]], texts: Sequence[str | None], page: int
+) -> tuple[list[Word], list[str]]:
+    """Words in content order, and the font of each word's first character."""
     words: list[Word] = []
+    fonts: list[str] = []
+    font = ""
     cur_text: list[str] = []
     cur_right: list[float] = []
     cur_box: Box | None = None
@@ -125,6 +167,7 @@ def _words(chars: Sequence[dict[str, Any]], texts: Sequence[str | None], page: i
         lead = len(text) - len(text.lstrip())
         if cur_box is not None and text.strip():
             words.append(Word(text[lead:], cur_box, page, char_right=tuple(rights[lead:])))
+            fonts.append(font)
         cur_text.clear()
         cur_right.clear()
         cur_box = None
@@ -158,12 +201,14 @@ def _words(chars: Sequence[dict[str, Any]], texts: Sequence[str | None], page: i
                 flush()
         if cur_box is None and text.isspace():
             continue
+        if cur_box is None:
+            font = str(char.get("fontname", ""))
         cur_text.append(text)
         cur_right.append(box.x1)
         cur_box = box if cur_box is None else cur_box.union(box)
         last_x1 = box.x1
     flush()
-    return words
+    return words, fonts
 
 
 def _rules(page: Any) -> list[Rule]:
@@ -189,49 +234,255 @@ def _forget_streams(document: Any) -> None:
             del cache[objid]
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One reader's words for a page, repaired, with what the repairs did."""
+
+    reader: str  # "pdfminer" or "pdfium"
+    words: tuple[Word, ...]
+    kinds: tuple[tuple[str, int], ...]  # repairs by kind
+    warnings: tuple[str, ...]
+    unmapped: int  # glyphs without Unicode, kept as U+FFFD
+    fonts: tuple[str, ...]  # fonts of the page's text
+
+    @property
+    def repairs(self) -> int:
+        return sum(n for _, n in self.kinds)
+
+    @cached_property
+    def quality(self) -> TextQuality:
+        return text_quality(" ".join(w.text for w in self.words))
+
+
+def _repaired_word(
+    word: Word, families: frozenset[RepairKind], kinds: Counter[str]
+) -> tuple[Word, tuple[str, ...]]:
+    fixed = repair_thai(word.text)
+    kinds.update(dict(fixed.kinds))
+    text = fixed.text
+    warnings: tuple[str, ...] = ()
+    if HOLE in text or families:
+        phrase = repair_phrase(text, families)
+        kinds.update(dict(phrase.kinds))
+        text, warnings = phrase.text, phrase.warnings
+    elif SARA_AM + "\u0e32" in text:
+        phrase = repair_phrase(text)
+        kinds.update(dict(phrase.kinds))
+        text = phrase.text
+    if text == word.text:
+        return word, warnings
+    # Repairs that change the length lose the per-character edges.
+    rights = word.char_right if len(text) == len(word.text) else None
+    return Word(text, word.box, word.page, char_right=rights, raw_text=word.layer_text), warnings
+
+
+def _joinable(left: Word, right: Word) -> bool:
+    """Neighbours in content order on one line, close enough to be letters of one word."""
+    size = max(left.box.height, right.box.height)
+    same_line = abs(left.box.middle_y - right.box.middle_y) < 0.4 * size
+    gap = right.box.x0 - left.box.x1
+    return same_line and -0.3 * size < gap < 1.0 * size
+
+
+def _joined_runs(words: list[Word], kinds: Counter[str]) -> list[Word]:
+    """Letter-spaced lines and marks moved behind a gap: pieces the dictionary joins."""
+    out: list[Word] = []
+    run: list[Word] = []
+
+    def flush() -> None:
+        if len(run) > 1:
+            out.extend(_join_run(run, kinds))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for word in words:
+        if run and not _joinable(run[-1], word):
+            flush()
+        run.append(word)
+    flush()
+    return out
+
+
+def _join_run(run: list[Word], kinds: Counter[str]) -> list[Word]:
+    joins, counts = join_pieces([w.text for w in run])
+    if not any(joins):
+        return run
+    kinds.update(counts)
+    out = [run[0]]
+    for word, join in zip(run[1:], joins, strict=True):
+        last = out[-1]
+        if join == 0:
+            out.append(word)
+            continue
+        left = (moved_back(last.text) or last.text) if join in (2, 3) else last.text
+        raw = last.layer_text
+        if join == 3:
+            out[-1] = Word(left, last.box, last.page, raw_text=raw)
+            out.append(word)
+            continue
+        out[-1] = Word(
+            left + word.text,
+            last.box.union(word.box),
+            last.page,
+            raw_text=raw + " " + word.layer_text,
+        )
+    return out
+
+
+_FONT_STYLE = re.compile(r"^[A-Z]{6}\+|[,-](Bold|Italic|BoldItalic|Regular|Oblique)$")
+
+
+def _font_family(fontname: str) -> str:
+    """'ABCDEE+TH SarabunPSK,Bold' -> 'TH SarabunPSK': the styles of a face share its map."""
+    return _FONT_STYLE.sub("", _FONT_STYLE.sub("", fontname))
+
+
+def _families(chars: Sequence[dict[str, Any]]) -> dict[str, frozenset[RepairKind]]:
+    """The letter families each font of the page shows, by font name."""
+    by_family: dict[str, list[str]] = {}
+    for char in chars:
+        by_family.setdefault(_font_family(str(char.get("fontname", ""))), []).append(
+            char.get("text", "")
+        )
+    by_font: dict[str, list[str]] = {}
+    for char in chars:
+        by_font.setdefault(str(char.get("fontname", "")), []).append(char.get("text", ""))
+    # A style short of letters (a bold heading) takes a lost sara am from its face.
+    lost = {RepairKind.SARA_AM_LOST, RepairKind.SARA_AM_AS_MAI_THO}
+    damaged = {family: damaged_families("".join(t)) & lost for family, t in by_family.items()}
+    return {
+        font: damaged_families("".join(t)) | damaged[_font_family(font)]
+        for font, t in by_font.items()
+    }
+
+
+def read_chars(reader: str, chars: Sequence[dict[str, Any]], page: int) -> Reading:
+    """Words of one page from one reader's characters, with every repair applied."""
+    texts, cid_repairs, unmapped = _char_texts(chars)
+    raw_words, fonts = _words(chars, texts, page)
+    families = _families(chars)
+    kinds: Counter[str] = Counter()
+    if cid_repairs:
+        kinds["dropped-half-of-sara-am"] += cid_repairs
+    words: list[Word] = []
+    warnings: list[str] = []
+    for raw, font in zip(raw_words, fonts, strict=True):
+        word, said = _repaired_word(raw, families.get(font, frozenset()), kinds)
+        words.append(word)
+        warnings.extend(said)
+    words = _joined_runs(words, kinds)
+    return Reading(
+        reader,
+        tuple(words),
+        merge_kinds([tuple(kinds.items())]),
+        tuple(dict.fromkeys(warnings)),
+        unmapped,
+        tuple(sorted(set(fonts))),
+    )
+
+
+READING_MARGIN = 0.002  # a second reader must be this much better to replace pdfminer's
+
+
+def best_reading(readings: Sequence[Reading]) -> Reading:
+    """The reading whose Thai reads best (`TextQuality.score`); the first on a near tie."""
+    best = readings[0]
+    for other in readings[1:]:
+        if other.quality.score > best.quality.score + READING_MARGIN:
+            best = other
+    return best
+
+
+# Fonts made for Thai government documents (TH SarabunIT๙, TH Niramit AS IT๙, ...) draw the
+# Arabic digit code points with Thai digit glyphs: the page shows ๒๕๖๗, the layer has 2567.
+_THAI_DIGIT_FONT = re.compile(r"IT[๙9]")
+
+
+def _notes(
+    chosen: Reading, readings: Sequence[Reading], chars: Sequence[dict[str, Any]]
+) -> list[str]:
+    notes = []
+    if len(readings) > 1:
+        scores = ", ".join(f"{r.reader} {r.quality.score:.3f}" for r in readings)
+        notes.append(f"text layer read by {chosen.reader} ({scores}; {chosen.quality.describe()})")
+    if chosen.kinds:
+        notes.append("text repairs: " + ", ".join(f"{k} {n}" for k, n in chosen.kinds))
+    digit_fonts = sorted(
+        {
+            str(c.get("fontname", "")).split("+")[-1]
+            for c in chars
+            if c.get("text", "").isascii()
+            and c.get("text", "").isdigit()
+            and _THAI_DIGIT_FONT.search(str(c.get("fontname", "")))
+        }
+    )
+    if digit_fonts:
+        notes.append(
+            f"font {', '.join(digit_fonts)} draws Arabic digits as Thai digits: the page shows"
+            " Thai digits where the text keeps the layer's Arabic ones"
+        )
+    return notes
+
+
 def read_pdf_layout(path: Path, *, max_pages: int | None = None) -> Iterator[PageLayout]:
     """Yield each page's words (repaired) and ruling lines; a PDF of more than `max_pages`
-    pages is refused before any page is read."""
+    pages is refused before any page is read.
+
+    Each page with text is read twice, by pdfminer and by pdfium; the reading whose Thai
+    segments best into dictionary words and valid clusters is kept (the page notes say
+    which, and with what scores).
+    """
     with open_pdf(path) as pdf:
         check_page_count(len(pdf.pages), max_pages, path)
-        for index, page in enumerate(pdf.pages, start=1):
-            try:
-                chars = page.chars
-                texts, cid_repairs, unmapped = _char_texts(chars)
-                raw_words = _words(chars, texts, index)
-                rules = _rules(page)
-            except Exception as exc:  # pdfminer raises many kinds on damaged content streams
-                raise InputError(
-                    f"cannot read page content ({type(exc).__name__}: {exc})", path=path, page=index
-                ) from exc
-            repairs = cid_repairs
-            words = []
-            for word in raw_words:
-                fixed = repair_thai(word.text)
-                repairs += fixed.repairs
-                # Repairs that change the length lose the per-character edges.
-                same = len(fixed.text) == len(word.text)
-                rights = word.char_right if same else None
-                words.append(Word(fixed.text, word.box, word.page, char_right=rights))
-            notes = [] if words else ["no text layer"]
-            warnings = []
-            if unmapped:
-                warnings.append(f"{unmapped} glyphs without a Unicode mapping kept as U+FFFD")
-            layout = PageLayout(
-                number=index,
-                width=float(page.width),
-                height=float(page.height),
-                words=tuple(words),
-                rules=tuple(rules),
-                source=TextSource.TEXT_LAYER,
-                repairs=repairs,
-                notes=tuple(notes),
-                warnings=tuple(warnings),
-            )
-            # pdfplumber keeps every parsed page's objects, and pdfminer every stream it has
-            # read (a scan's page image: its JPEG), until the document closes (measured:
-            # 2.7 MiB a page of text, 0.4 MiB a scanned page); released here, memory stays
-            # flat over long files.
-            page.close()
-            _forget_streams(pdf.doc)
-            yield layout
+        second = _second_reader(path)
+        try:
+            for index, page in enumerate(pdf.pages, start=1):
+                yield _page_layout(path, page, index, second)
+                # pdfplumber keeps every parsed page's objects, and pdfminer every stream it
+                # has read (a scan's page image: its JPEG), until the document closes
+                # (measured: 2.7 MiB a page of text, 0.4 MiB a scanned page); released
+                # here, memory stays flat over long files.
+                page.close()
+                _forget_streams(pdf.doc)
+        finally:
+            if second is not None:
+                second.close()
+
+
+def _second_reader(path: Path) -> PdfiumReader | None:
+    try:
+        return PdfiumReader(path)
+    except Exception:  # pdfminer may read a file pdfium refuses: one reading then
+        return None
+
+
+def _page_layout(path: Path, page: Any, index: int, second: PdfiumReader | None) -> PageLayout:
+    try:
+        chars = page.chars
+        readings = [read_chars("pdfminer", chars, index)]
+        rules = _rules(page)
+    except Exception as exc:  # pdfminer raises many kinds on damaged content streams
+        raise InputError(
+            f"cannot read page content ({type(exc).__name__}: {exc})", path=path, page=index
+        ) from exc
+    if second is not None and readings[0].words:
+        with contextlib.suppress(Exception):  # pdfminer's reading stands alone
+            readings.append(read_chars("pdfium", second.chars(index - 1), index))
+    chosen = best_reading(readings)
+    notes = _notes(chosen, readings, chars) if chosen.words else ["no text layer"]
+    warnings = list(chosen.warnings)
+    if chosen.unmapped:
+        warnings.append(f"{chosen.unmapped} glyphs without a Unicode mapping kept as U+FFFD")
+    return PageLayout(
+        number=index,
+        width=float(page.width),
+        height=float(page.height),
+        words=chosen.words,
+        rules=tuple(rules),
+        source=TextSource.TEXT_LAYER,
+        repairs=chosen.repairs,
+        notes=tuple(notes),
+        warnings=tuple(warnings),
+        repair_kinds=chosen.kinds,
+    )

@@ -60,42 +60,47 @@ _THAI_LETTER = re.compile("[\u0e01-\u0e2e]")
 class Repaired:
     text: str
     repairs: int
+    kinds: tuple[tuple[str, int], ...] = ()  # repair kind -> count, for the page notes
 
 
 def repair_thai(text: str) -> Repaired:
     """Turn a Thai text-layer or OCR string into plain, canonically ordered Unicode."""
-    repairs = 0
+    kinds: dict[str, int] = {}
+
+    def count(kind: str, n: int) -> None:
+        if n:
+            kinds[kind] = kinds.get(kind, 0) + n
+
     if _PRIVATE_USE.search(text):
         out = []
         for ch in text:
             mapped = PUA_TO_THAI.get(ord(ch))
             if mapped is not None:
-                repairs += 1
+                count("private-use-glyph", 1)
                 out.append(mapped)
             else:
                 out.append(ch)
         text = "".join(out)
 
     text, n = _SPLIT_SARA_AM.subn(lambda m: m.group(1) + SARA_AM, text)
-    repairs += n
+    count("split-sara-am", n)
     if SARA_E + SARA_E in text:
-        repairs += text.count(SARA_E + SARA_E)
+        count("doubled-sara-e", text.count(SARA_E + SARA_E))
         text = text.replace(SARA_E + SARA_E, SARA_AE)
 
     def reorder(match: re.Match[str]) -> str:
-        nonlocal repairs
         run = match.group(0)
         deduped = "".join(dict.fromkeys(run))  # a doubled mark is never meant
         ordered = "".join(sorted(deduped, key=lambda c: c in _OUTER_MARKS))
         if ordered != run:
-            repairs += 1
+            count("mark-order", 1)
         return ordered
 
     text = _MARK_RUN.sub(reorder, text)
     # Once marks are in order a split sara am may show ("ํ่่า": a doubled tone hid it).
     text, n = _SPLIT_SARA_AM.subn(lambda m: m.group(1) + SARA_AM, text)
-    repairs += n
-    return Repaired(text, repairs)
+    count("split-sara-am", n)
+    return Repaired(text, sum(kinds.values()), tuple(sorted(kinds.items())))
 
 
 def private_use_share(text: str) -> float:
@@ -107,18 +112,80 @@ def private_use_share(text: str) -> float:
     return unmapped / len(letters)
 
 
+@dataclass(frozen=True)
+class TextQuality:
+    """How much of a text's Thai reads as Thai: dictionary words and valid clusters.
+
+    `word_share` is the share of Thai letters inside pythainlp dictionary words (newmm);
+    `cluster_share` the share inside valid Thai character clusters (pythainlp's TCC): a
+    mark that lost its base ("ปฏิบตั ิ") or a sara am split from its consonant ("ค ำ")
+    starts a cluster of its own, which no writer produces.
+    """
+
+    thai_letters: int
+    word_letters: int
+    cluster_letters: int
+
+    @property
+    def word_share(self) -> float:
+        return self.word_letters / self.thai_letters if self.thai_letters else 1.0
+
+    @property
+    def cluster_share(self) -> float:
+        return self.cluster_letters / self.thai_letters if self.thai_letters else 1.0
+
+    @property
+    def score(self) -> float:
+        """One measure for comparing readings of the same page: 1.0 is all Thai in words."""
+        return self.word_share * self.cluster_share
+
+    def describe(self) -> str:
+        return (
+            f"text quality {self.score:.3f}"
+            f" (words {self.word_share:.3f}, clusters {self.cluster_share:.3f})"
+        )
+
+
+_THAI_CHAR = re.compile("[\u0e01-\u0e4e]")
+_BAD_CLUSTER_START = re.compile(f"[{''.join(sorted(THAI_MARKS))}\u0e33\u0e32\u0e45]")
+
+
+def invalid_cluster_letters(text: str) -> int:
+    """Thai characters in clusters no writer produces: one that starts with a mark or a
+    following vowel (TCC puts a mark without a base, or a stray sara aa, on its own)."""
+    from pythainlp.tokenize import tcc
+
+    if not _THAI_CHAR.search(text):
+        return 0
+    bad = 0
+    for cluster in tcc.segment(text):
+        if _BAD_CLUSTER_START.match(cluster):
+            bad += sum(1 for c in cluster if _THAI_CHAR.match(c))
+    return bad
+
+
+def text_quality(text: str) -> TextQuality:
+    """Measure `text` (a page, a line, a phrase): see `TextQuality`."""
+    from pythainlp.corpus import thai_words
+    from pythainlp.tokenize import word_tokenize
+
+    if not _THAI_CHAR.search(text):
+        return TextQuality(0, 0, 0)
+    known = thai_words()
+    thai = word = 0
+    for token in word_tokenize(text, engine="newmm"):
+        letters = sum(1 for c in token if _THAI_CHAR.match(c))
+        thai += letters
+        if token in known:
+            word += letters
+    bad = invalid_cluster_letters(text)
+    return TextQuality(thai, word, max(0, thai - bad))
+
+
 def thai_word_share(text: str) -> float:
     """Share of Thai letters that fall in dictionary words: ~0.9 for real text.
 
     Text read from an upside-down page, or a text layer with a broken font encoding,
     is Thai letters in no particular order and scores about half of that.
     """
-    from pythainlp.corpus import thai_words
-    from pythainlp.tokenize import word_tokenize
-
-    tokens = [t for t in word_tokenize(text, engine="newmm") if _THAI_LETTER.search(t)]
-    letters = sum(len(t) for t in tokens)
-    if letters == 0:
-        return 1.0
-    known = thai_words()
-    return sum(len(t) for t in tokens if t in known) / letters
+    return text_quality(text).word_share

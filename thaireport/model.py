@@ -72,6 +72,12 @@ class Word:
     confidence: float | None = None  # None for text layers, 0..100 for OCR
     # Right edge of each character of `text` where the source knows it (text layers).
     char_right: tuple[float, ...] | None = None
+    raw_text: str | None = None  # the text layer's own text, where a repair changed it
+
+    @property
+    def layer_text(self) -> str:
+        """The text as the source delivered it, before any repair."""
+        return self.text if self.raw_text is None else self.raw_text
 
     def prefix_right(self, count: int) -> float:
         """x where the first `count` characters of the text end."""
@@ -115,6 +121,7 @@ class PageLayout:
     rules: tuple[Rule, ...]
     source: TextSource
     repairs: int = 0  # Thai text-layer repairs applied on this page
+    repair_kinds: tuple[tuple[str, int], ...] = ()  # the same, by kind ("sara-am-lost", ...)
     notes: tuple[str, ...] = ()  # how the page was read (path, OCR time, rotation)
     warnings: tuple[str, ...] = ()  # what a reader should check on this page
     dpi: int | None = None  # resolution of the image OCR read; None for a text layer
