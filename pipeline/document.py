@@ -100,10 +100,10 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
         from thaireport.extract.sources import image_pages, pdf_pages
     if kind is InputKind.PDF:
         pages = pdf_pages(path, settings.ocr, max_pages=settings.max_pages)
-        return report_from_pages(list(pages), path)
+        return report_from_pages(list(pages), path, settings.tables)
     if kind is InputKind.IMAGE:
         pages = image_pages(path, settings.ocr, max_pages=settings.max_pages)
-        return report_from_pages(list(pages), path)
+        return report_from_pages(list(pages), path, settings.tables)
     text, note = read_export_text(path)
     report = parse_text_export(text)
     if not any(section.rows for section in report.sections):

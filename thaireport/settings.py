@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,14 @@ class OcrSettings:
     reread_latin: bool = True  # phrases the English model took read again with Thai alone
 
 
+class TableStrategy(StrEnum):
+    """How born-digital and OCR pages are cut into tables (extract/table.py)."""
+
+    LINES = "lines"  # cells from ruling lines only (grid, merged cells)
+    TEXT = "text"  # header lines and text alignment only
+    AUTO = "auto"  # ruled tables from their cells, the rest of the page from text
+
+
 DEFAULT_FORMATS: tuple[str, ...] = ("jsonl",)
 # A report is tens of pages; a file of thousands is not one report, and each of its pages may
 # need OCR (seconds a page): refused at once rather than read for hours.
@@ -49,6 +58,7 @@ class Settings:
     excel: bool = False  # CSV with a byte-order mark, for Excel
     ocr: OcrSettings = field(default_factory=OcrSettings)
     max_pages: int | None = DEFAULT_MAX_PAGES  # pages of one input; None: no limit
+    tables: TableStrategy = TableStrategy.AUTO
 
     @classmethod
     def resolve(cls, value: Settings | dict[str, Any] | None = None) -> Settings:
