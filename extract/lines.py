@@ -135,7 +135,6 @@ def _number_edge(left: str, right: str) -> bool:
     return bool(left and right) and (
         (letter(left) and digit(right))
         or (digit(left) and letter(right))
-        or (left in "-–" and (letter(right) or digit(right)))  # "๒๕๖๖ - กันยายน"
     )
 
 

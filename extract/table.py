@@ -501,7 +501,7 @@ def read_page_items(
             default=float("inf"),
         )
         grid_parts, grid_boxes = _grid_parts(page, carry, first_heading)
-        if grid_parts:
+        if any(part.header is None for part in grid_parts):
             carry = None  # the open table went on in a grid of its own
     lines = [
         ln

@@ -19,7 +19,7 @@ from thaireport.model import Box, Rule, Word
 SNAP = 2.0  # points: segments this close across their length are one line
 JOIN = 3.0  # points: segments this close along their length are one line
 MIN_COLUMNS = 3
-MIN_ROWS = 2
+MIN_ROWS = 1  # the rest of a row continued from the page before
 
 
 @dataclass(frozen=True)
