@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from thaireport.extract.header import COLUMN_KEYS, match_header
+from thaireport.extract.header import COLUMN_KEYS, match_header, own_label
 from thaireport.extract.sections import parse_title_block
 
 from thaireport.model import (
@@ -43,7 +43,7 @@ class SectionDraft:
 
     def set_header(self, cells: Sequence[str]) -> None:
         self.header = list(cells)
-        self.columns = match_header(cells)
+        self.columns = match_header([own_label(c) for c in cells])
         missing = [key for key in COLUMN_KEYS if key not in self.columns.values()]
         if missing:
             self.issues.append(
@@ -118,9 +118,7 @@ class SectionDraft:
                     issues.append(
                         Issue("column-missing", f"the table has no {key} column", cell=key)
                     )
-            rows.append(
-                TableRow(named, extra, tuple(sorted(draft.pages)), tuple(issues), filled)
-            )
+            rows.append(TableRow(named, extra, tuple(sorted(draft.pages)), tuple(issues), filled))
         return Section(self.heading, tuple(self.header), tuple(rows), self.kind())
 
     def kind(self) -> str:

@@ -133,8 +133,7 @@ def _number_edge(left: str, right: str) -> bool:
         return "\u0e01" <= c <= "\u0e4e"
 
     return bool(left and right) and (
-        (letter(left) and digit(right))
-        or (digit(left) and letter(right))
+        (letter(left) and digit(right)) or (digit(left) and letter(right))
     )
 
 

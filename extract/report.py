@@ -20,7 +20,6 @@ from thaireport.extract.table import (
 )
 
 from thaireport.errors import NoTableError
-from thaireport.settings import TableStrategy
 from thaireport.model import (
     Cell,
     CellRegion,
@@ -31,6 +30,7 @@ from thaireport.model import (
     TextLine,
     TextSource,
 )
+from thaireport.settings import TableStrategy
 
 
 @dataclass

@@ -21,8 +21,8 @@ from thaireport.extract.sections import parse_section_heading
 from thaireport.extract.tables.grid import Grid, find_grids
 from thaireport.extract.tables.ruled import cell_texts, header_of, read_cells
 
-from thaireport.settings import TableStrategy
 from thaireport.model import Box, PageLayout, Rule, SectionHeading, TextLine, Word
+from thaireport.settings import TableStrategy
 
 MIN_HEADER_KEYS = 4
 START_TOLERANCE = 2.5  # points: line starts this close are one column's left edge
@@ -466,12 +466,11 @@ def _grid_parts(
             rows = _grid_rows(grid, inside, header.rows)
             parts.append(TablePart(page.number, columns, list(header.labels), rows, box.top))
         elif (
-            carry is not None
-            and not parts
-            and grid.columns == carry.count
-            and box.top < first_stop
+            carry is not None and not parts and grid.columns == carry.count and box.top < first_stop
         ):
-            parts.append(TablePart(page.number, columns, None, _grid_rows(grid, inside, 0), box.top))
+            parts.append(
+                TablePart(page.number, columns, None, _grid_rows(grid, inside, 0), box.top)
+            )
         else:
             continue
         boxes.append(box)
@@ -511,10 +510,7 @@ def read_page_items(
             for b in grid_boxes
         )
     ]
-    if strategy is TableStrategy.LINES:
-        header_search = False
-    else:
-        header_search = True
+    header_search = strategy is not TableStrategy.LINES
     em = _em(lines)
     headings: list[tuple[float, SectionHeading, TextLine]] = []
     header_starts: list[int] = []

@@ -73,7 +73,9 @@ def merge_segments(rules: Sequence[Rule], horizontal: bool) -> list[Segment]:
         if rule.horizontal != horizontal:
             continue
         b = rule.box
-        raw.append(Segment(b.middle_y, b.x0, b.x1) if horizontal else Segment(b.middle_x, b.top, b.bottom))
+        raw.append(
+            Segment(b.middle_y, b.x0, b.x1) if horizontal else Segment(b.middle_x, b.top, b.bottom)
+        )
     raw.sort(key=lambda s: s.at)
     rows: list[list[Segment]] = []
     for seg in raw:
@@ -105,7 +107,9 @@ def _dedupe(values: Sequence[float]) -> list[float]:
     return out
 
 
-def _frames(hs: Sequence[Segment], vs: Sequence[Segment]) -> list[tuple[list[Segment], list[Segment]]]:
+def _frames(
+    hs: Sequence[Segment], vs: Sequence[Segment]
+) -> list[tuple[list[Segment], list[Segment]]]:
     """Connected groups of lines: each is one table's frame and inner rules."""
     items: list[tuple[bool, Segment]] = [(True, h) for h in hs] + [(False, v) for v in vs]
     parent = list(range(len(items)))

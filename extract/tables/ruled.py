@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from thaireport.extract.header import match_header
-from thaireport.extract.lines import block_text, group_lines
+from thaireport.extract.header import GROUP_SEPARATOR, match_header, own_label
+from thaireport.extract.lines import group_lines
 from thaireport.extract.tables.grid import Grid, GridCell, cell_words
 
 from thaireport.model import Word
@@ -29,9 +29,25 @@ class RuledHeader:
     keys: int  # how many canonical columns it names
 
 
+def _thai(c: str) -> bool:
+    return "\u0e01" <= c <= "\u0e4e"
+
+
+def header_text(words: Sequence[Word]) -> str:
+    """A header cell's label on one line: its lines are centred, so the wrap test of body
+    cells cannot tell a break inside a word; a break between Thai letters is one, any
+    other break stands for a space ("งบประมาณ" / "(บาท)")."""
+    text = ""
+    for line in group_lines(words):
+        part = line.text.strip()
+        if text and part:
+            text += "" if _thai(text[-1]) and _thai(part[0]) else " "
+        text += part
+    return text
+
+
 def _cell_text(words: Sequence[Word], cell: GridCell) -> str:
-    lines = group_lines(words)
-    return block_text(lines, cell.box.x1) if lines else ""
+    return header_text(words)
 
 
 def header_of(grid: Grid, texts: dict[GridCell, str]) -> RuledHeader | None:
@@ -48,10 +64,9 @@ def header_of(grid: Grid, texts: dict[GridCell, str]) -> RuledHeader | None:
                 for c in sorted(grid.cells, key=lambda c: c.row)
                 if c.row < depth and c.col <= col < c.col_end and texts[c]
             ]
-            labels.append(" / ".join(parts))
-        # match on the column's own (lowest) label; the group label alone when it has none
-        own = [label.split(" / ")[-1] for label in labels]
-        keys = len(match_header(own))
+            labels.append(GROUP_SEPARATOR.join(parts))
+        # matched on the column's own (lowest) label; the group label when it has none
+        keys = len(match_header([own_label(label) for label in labels]))
         if keys >= MIN_KEYS and (best is None or keys > best.keys):
             best = RuledHeader(depth, tuple(labels), keys)
     return best
