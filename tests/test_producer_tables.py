@@ -139,3 +139,16 @@ def test_partial_header_is_a_measure_plan(chromium_report: Path) -> None:
     assert record.extra_cells == {"งบประมาณ (บาท)": "๒๐,๐๐๐"}
     missing = sorted(w.cell or "" for w in record.warnings if w.code == "column-missing")
     assert missing == ["outcome", "result"]
+
+
+def test_debug_table_draws_header_and_body_cells(chromium_report: Path, tmp_path: Path) -> None:
+    from PIL import Image
+    from thaireport.extract.tables.draw import CELL, HEADER
+    from thaireport.pipeline.cli import main
+
+    out = tmp_path / "page.png"
+    assert main(["debug-table", str(chromium_report), "--page", "1", "-o", str(out)]) == 0
+    with Image.open(out) as image:
+        colours = {colour for _, colour in image.convert("RGB").getcolors(1 << 20) or []}
+    assert HEADER in colours  # the header was found in the grid's cells
+    assert CELL in colours
