@@ -29,7 +29,7 @@ venv: .stamps/venv
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev,distributed]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev,distributed,serve]'
 	# img2table and camelot (baselines in the benchmark) without their own builds of OpenCV
 	$(BIN)/pip install -q -c constraints.txt --no-deps img2table camelot-py
 	@mkdir -p .stamps && touch $@

@@ -58,6 +58,19 @@ def needs_check(record: MeasureRecord, key: str, low_below: float) -> bool:
     return low or any(w.cell == key for w in record.warnings)
 
 
+def kind_label(kind: str, records: Sequence[MeasureRecord]) -> str:
+    """What a person calls the document: a PDF whose pages were all read by OCR is a scan."""
+    if kind != "pdf":
+        return kind
+    sources = [how for r in records for how in r.page_sources.values()]
+    if sources and all(how == "ocr" for how in sources):
+        return "scan (image-only PDF)"
+    if "ocr" in sources:
+        scanned = len({p for r in records for p, how in r.page_sources.items() if how == "ocr"})
+        return f"PDF with a text layer ({scanned} scanned pages)"
+    return "PDF with a text layer"
+
+
 @dataclass(frozen=True)
 class ReviewDocument:
     """What the header of the page says about the document."""
@@ -128,6 +141,8 @@ def _cell_html(record: MeasureRecord, key: str, low_below: float) -> str:
     if verified is not None and verified.read != text:
         parts.append(f'<div class="was">read as: {_esc(verified.read)}</div>')
     if warnings:
+        if css in ("conf-high", "conf-none"):  # never green (nor plain) with a warning on it
+            css = "conf-warn"
         parts.append(
             '<ul class="cell-warnings">'
             + "".join(f"<li>{_esc(w.message)}</li>" for w in warnings)
@@ -182,6 +197,10 @@ def _page_html(
                     continue
                 x0, top, x1, bottom = location.bbox
                 css = confidence_class(location.confidence, low_below=low_below, verified=verified)
+                if css in ("conf-high", "conf-none") and any(
+                    w.cell == key for w in record.warnings
+                ):
+                    css = "conf-warn"
                 label = f"{record.record_id} {key}"
                 if location.confidence is not None:
                     label += f": OCR confidence {location.confidence:.0f}"
@@ -200,7 +219,9 @@ def _page_html(
     table = _table_html(shown, low_below) if shown else '<p class="none">no rows start here</p>'
     return (
         f'<section class="page" id="page-{view.number}"><figure>{svg}'
-        f"<figcaption>page {view.number}</figcaption></figure>"
+        f'<figcaption>page {view.number} <button type="button" class="zoom" data-step="1.5"'
+        ' title="zoom in">+</button><button type="button" class="zoom" data-step="0.6667"'
+        ' title="zoom out">−</button></figcaption></figure>'
         f'<div class="rows">{table}</div></section>'
     )
 
@@ -250,7 +271,7 @@ def review_html(
     )
     facts = {
         "document": document.document_id,
-        "kind": document.kind,
+        "kind": kind_label(document.kind, records),
         "pages": document.pages,
         "organization": (first.organization if first else None) or "—",
         "fiscal year": (
@@ -338,7 +359,7 @@ _LEGEND = (
     ' <span class="cell conf-low">check: low OCR confidence</span>'
     ' <span class="cell conf-none">text layer</span>'
     ' <span class="cell verified">verified by a person</span>'
-    ' <span class="cell warned">has a warning</span>'
+    ' <span class="cell conf-warn warned">has a warning</span>'
 )
 
 _CSS = """
@@ -354,7 +375,9 @@ nav.warnings ol{max-height:14em;overflow:auto;margin:0;font-size:.9em}
 section.page{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.1fr);gap:1em;
  padding:1em;border-bottom:2px solid #bbb}
 section.page.no-image{grid-template-columns:minmax(0,1fr)}
-figure{margin:0}figure svg{width:100%;height:auto;background:#fff;box-shadow:0 0 3px #999}
+figure{margin:0;overflow:auto;max-height:95vh}
+figure svg{width:100%;height:auto;background:#fff;box-shadow:0 0 3px #999}
+figcaption{position:sticky;left:0}button.zoom{margin-left:.4em;min-width:2em}
 figcaption{text-align:center;font-size:.85em;color:#555}
 .rows{overflow:auto;max-height:95vh}
 table.measures{border-collapse:collapse;background:#fff;font-size:.82em}
@@ -371,18 +394,27 @@ ul.cell-warnings{color:#8a1c00}
 .cell.conf-high{background:#e3f4e1}.cell.conf-mid{background:#fff2c6}
 .cell.conf-low{background:#ffc9c2;outline:2px solid #d0021b}
 .cell.conf-none{background:#fff}.cell.verified{background:#d9e8ff}
+.cell.conf-warn{background:#ffdcae}
 .cell.warned{box-shadow:inset 4px 0 0 #e07b00}
 rect.box{fill-opacity:.18;stroke-width:1.2}
 rect.conf-high{fill:#2e9b2e;stroke:#2e9b2e}rect.conf-mid{fill:#e0a800;stroke:#e0a800}
 rect.conf-low{fill:#d0021b;stroke:#d0021b;fill-opacity:.3;stroke-width:2}
 rect.conf-none{fill:#3366cc;stroke:#3366cc;fill-opacity:.08}
 rect.verified{fill:#1f5fd6;stroke:#1f5fd6}
+rect.conf-warn{fill:#e07b00;stroke:#e07b00;fill-opacity:.25;stroke-width:2}
 .hover{outline:3px solid #000!important}rect.hover{stroke:#000;stroke-width:3;fill-opacity:.35}
 """
 
 # Hovering a box lights up its cell and the other way round; clicking a box scrolls to it.
 _SCRIPT = """
 (function(){
+  document.querySelectorAll('button.zoom').forEach(function(b){
+    b.addEventListener('click',function(){
+      var svg=b.closest('figure').querySelector('svg');
+      var z=Math.min(Math.max((parseFloat(svg.dataset.zoom||'1'))*parseFloat(b.dataset.step),1),6);
+      svg.dataset.zoom=z;svg.style.width=(100*z)+'%';
+    });
+  });
   function same(key){return document.querySelectorAll('[data-cell="'+CSS.escape(key)+'"]');}
   document.querySelectorAll('[data-cell]').forEach(function(el){
     var key=el.getAttribute('data-cell');

@@ -139,6 +139,17 @@ def build_parser() -> argparse.ArgumentParser:
     debug.add_argument("document", type=Path, metavar="FILE")
     debug.add_argument("--page", type=int, default=1, metavar="N")
     debug.add_argument("-o", "--out", type=Path, required=True, metavar="PNG")
+    serve = commands.add_parser(
+        "serve",
+        help="a local web app for checking and correcting cells of an output folder",
+        description="Serve OUT_DIR (an `extract -o` or `batch -o` folder) to a browser: a queue"
+        " of cells to check, riskiest first, each with its page crop; saves go through"
+        " apply-corrections. Needs the `serve` extra.",
+    )
+    serve.add_argument("out_dir", type=Path, metavar="OUT_DIR")
+    serve.add_argument("--port", type=int, default=8018, metavar="N", help="default: 8018")
+    serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine)")
+    serve.add_argument("--token", default=None, help="every request must carry it (--host)")
     return parser
 
 
@@ -365,6 +376,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.out.is_dir():
                 parser.error(f"{args.out} is not a directory")
             return run_apply_corrections(args.corrections, args.out)
+        if args.command == "serve":
+            if not args.out_dir.is_dir():
+                parser.error(f"{args.out_dir} is not a directory")
+            if args.host not in ("127.0.0.1", "localhost", "::1") and not args.token:
+                parser.error("--host beyond this machine needs --token")
+            from thaireport.pipeline.serve.app import serve
+
+            serve(args.out_dir, host=args.host, port=args.port, token=args.token)
+            return ExitCode.OK
         if args.command == "batch":
             if not args.input_dir.is_dir():
                 parser.error(f"{args.input_dir} is not a directory")

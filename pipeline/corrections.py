@@ -219,6 +219,30 @@ def apply_corrections(
     at = at or dt.datetime.now(dt.UTC)
     outputs = _Outputs(out_dir)
     corrections = read_corrections(corrections_file, outputs.records)
+    return _apply(outputs, corrections, source=corrections_file.name, at=at)
+
+
+def load_records(out_dir: Path) -> dict[str, MeasureRecord]:
+    """The records an output directory holds, by record id, as they are on disk now."""
+    return _Outputs(out_dir).records
+
+
+def apply_cell_corrections(
+    corrections: list[Correction], out_dir: Path, *, source: str, at: dt.datetime | None = None
+) -> CorrectionSummary:
+    """Corrections made elsewhere than in a file (`thaireport serve`), the same way:
+    every record output, review page and `corrections.jsonl` written again."""
+    outputs = _Outputs(out_dir)
+    for c in corrections:
+        if c.record_id not in outputs.records or c.cell not in COLUMN_KEYS:
+            raise InputError(f"{c.where}: no cell {c.cell} of record {c.record_id}", path=out_dir)
+    return _apply(outputs, corrections, source=source, at=at or dt.datetime.now(dt.UTC))
+
+
+def _apply(
+    outputs: _Outputs, corrections: list[Correction], *, source: str, at: dt.datetime
+) -> CorrectionSummary:
+    out_dir = outputs.out_dir
     summary = CorrectionSummary()
     by_record: dict[str, dict[str, str]] = {}
     for c in corrections:
@@ -232,10 +256,10 @@ def apply_corrections(
     log: list[LoggedCorrection] = []
     for rid, texts in by_record.items():
         before = outputs.records[rid]
-        after = correct_cells(before, texts, source=corrections_file.name, at=at)
+        after = correct_cells(before, texts, source=source, at=at)
         outputs.records[rid] = after
         log.extend(
-            LoggedCorrection(rid, key, after.verified[key].read, text, corrections_file.name, at)
+            LoggedCorrection(rid, key, after.verified[key].read, text, source, at)
             for key, text in texts.items()
         )
     documents = {outputs.records[rid].document_id for rid in by_record}
