@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from thaireport.extract.header import COLUMN_KEYS, match_header
+from thaireport.extract.header import COLUMN_KEYS, match_header, own_label
 from thaireport.extract.sections import parse_title_block
 
 from thaireport.model import (
@@ -28,6 +28,7 @@ class _RowDraft:
     cells: dict[int, Cell]
     pages: list[int]
     issues: list[Issue] = field(default_factory=list)
+    filled: dict[int, int] = field(default_factory=dict)  # column -> row it was printed in
 
 
 @dataclass
@@ -42,7 +43,7 @@ class SectionDraft:
 
     def set_header(self, cells: Sequence[str]) -> None:
         self.header = list(cells)
-        self.columns = match_header(cells)
+        self.columns = match_header([own_label(c) for c in cells])
         missing = [key for key in COLUMN_KEYS if key not in self.columns.values()]
         if missing:
             self.issues.append(
@@ -59,8 +60,9 @@ class SectionDraft:
         *,
         pages: Sequence[int],
         issues: Sequence[Issue] = (),
+        filled: Mapping[int, int] | None = None,
     ) -> None:
-        self.rows.append(_RowDraft(dict(cells), list(pages), list(issues)))
+        self.rows.append(_RowDraft(dict(cells), list(pages), list(issues), dict(filled or {})))
 
     def extend_last_row(
         self,
@@ -90,15 +92,18 @@ class SectionDraft:
             named: dict[str, Cell] = {key: Cell("") for key in COLUMN_KEYS}
             extra: dict[str, Cell] = {}
             issues = list(draft.issues)
+            filled: dict[str, int] = {}
             for index, cell in sorted(draft.cells.items()):
                 key = self.columns.get(index)
+                label = self.header[index].strip() if index < len(self.header) else ""
+                label = label or f"column {index + 1}"
+                if index in draft.filled:
+                    filled[key or label] = draft.filled[index]
                 if key is not None:
                     named[key] = cell
                     continue
                 if not cell.text:
                     continue
-                label = self.header[index].strip() if index < len(self.header) else ""
-                label = label or f"column {index + 1}"
                 extra[label] = cell
                 if index >= len(self.header):
                     issues.append(
@@ -108,8 +113,20 @@ class SectionDraft:
                             f"extra[{label!r}]",
                         )
                     )
-            rows.append(TableRow(named, extra, tuple(sorted(draft.pages)), tuple(issues)))
-        return Section(self.heading, tuple(self.header), tuple(rows))
+            for key in COLUMN_KEYS:
+                if self.header and key not in self.columns.values():
+                    issues.append(
+                        Issue("column-missing", f"the table has no {key} column", cell=key)
+                    )
+            rows.append(TableRow(named, extra, tuple(sorted(draft.pages)), tuple(issues), filled))
+        return Section(self.heading, tuple(self.header), tuple(rows), self.kind())
+
+    def kind(self) -> str:
+        """Which table of the ITA family: results (what was done) or the plan (what will be)."""
+        keys = set(self.columns.values())
+        if not keys:
+            return "unknown"
+        return "measure-results" if keys & {"result", "outcome"} else "measure-plan"
 
 
 def assemble_report(

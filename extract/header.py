@@ -11,8 +11,22 @@ COLUMN_KEYS: tuple[str, ...] = ("measure", "method", "responsible", "period", "r
 
 # Header wordings seen in real reports; spacing and line breaks are removed before matching.
 HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
-    "measure": ("มาตรการ/กิจกรรม", "มาตรการ", "กิจกรรม/โครงการ", "มาตรการ/กิจกรรม/โครงการ"),
-    "method": ("วิธีดำเนินการ", "วิธีการดำเนินการ", "วิธีการดำเนินงาน", "แนวทางการดำเนินการ"),
+    "measure": (
+        "มาตรการ/กิจกรรม",
+        "มาตรการ",
+        "กิจกรรม/โครงการ",
+        "มาตรการ/กิจกรรม/โครงการ",
+        "โครงการ/กิจกรรม/มาตรการ",
+        "โครงการ/กิจกรรม",
+    ),
+    "method": (
+        "วิธีดำเนินการ",
+        "วิธีการดำเนินการ",
+        "วิธีการดำเนินงาน",
+        "แนวทางการดำเนินการ",
+        "ขั้นตอน/วิธีการ",  # the measure plan
+        "ขั้นตอนการดำเนินการ",
+    ),
     "responsible": ("ผู้รับผิดชอบ", "หน่วยงานที่รับผิดชอบ", "หน่วยงานรับผิดชอบ"),
     "period": ("ระยะเวลา", "ระยะเวลาดำเนินการ", "ระยะเวลาการดำเนินการ", "ห้วงเวลา"),
     "result": (
@@ -36,6 +50,14 @@ _SPACE = re.compile(r"\s+")
 
 def _squash(text: str) -> str:
     return _SPACE.sub("", text)
+
+
+GROUP_SEPARATOR = " / "  # between a group label and the sub-label under it (two-level header)
+
+
+def own_label(text: str) -> str:
+    """The label of one column under a group label ("ผลการดำเนินงาน / ผลลัพธ์" → "ผลลัพธ์")."""
+    return text.split(GROUP_SEPARATOR)[-1]
 
 
 def score_header(text: str, key: str) -> float:

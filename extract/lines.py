@@ -107,7 +107,10 @@ def is_wrapped(
     if straddles:
         return True
     room = right_limit - line.box.x1
-    return room < _width_of(word, rest)
+    # Producers that drop the space a line was wrapped at (Chromium, LibreOffice) leave no
+    # trace of it: the word needed room for that space too.
+    space = 0.0 if line.ends_with_space else 0.25 * line.box.height
+    return room < _width_of(word, rest) + space
 
 
 def joiner(
@@ -115,8 +118,23 @@ def joiner(
 ) -> str:
     if not is_wrapped(line, following, right_limit, after):
         return "\n"
-    # The text layer keeps the space a line was wrapped at; without one, Thai runs on.
-    return " " if line.ends_with_space else ""
+    # The text layer keeps the space a line was wrapped at; without one, Thai runs on,
+    # except between Thai letters and digits, which Thai writing sets apart by a space.
+    if line.ends_with_space or _number_edge(line.text.rstrip()[-1:], following.text[:1]):
+        return " "
+    return ""
+
+
+def _number_edge(left: str, right: str) -> bool:
+    def digit(c: str) -> bool:
+        return c.isdigit()
+
+    def letter(c: str) -> bool:
+        return "\u0e01" <= c <= "\u0e4e"
+
+    return bool(left and right) and (
+        (letter(left) and digit(right)) or (digit(left) and letter(right))
+    )
 
 
 def block_text(lines: Sequence[TextLine], right_limit: float) -> str:

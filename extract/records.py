@@ -31,7 +31,8 @@ from thaireport.extract.normalize.numerals import arabic_to_thai_digits
 
 from thaireport.model import Cell, ExtractedReport, Issue, Section, TableRow
 
-SCHEMA_VERSION: Literal["1.2"] = "1.2"  # 1.1: collection, verified; 1.2: period basis (additive)
+# 1.1: collection, verified; 1.2: period basis, table_kind, filled_from (additive)
+SCHEMA_VERSION: Literal["1.2"] = "1.2"
 
 
 class _Model(BaseModel):
@@ -230,6 +231,16 @@ class MeasureRecord(_Model):
     cells: Cells
     extra_cells: dict[str, str] = Field(
         default_factory=dict, description="columns that match none of the six keys"
+    )
+    table_kind: str = Field(
+        default="measure-results",
+        description="which table of the ITA family the row is from: measure-results (the"
+        " six columns of what was done), measure-plan (a header naming only some of them)",
+    )
+    filled_from: dict[str, int] = Field(
+        default_factory=dict,
+        description="cells of a merged cell printed once over several rows: column key (or"
+        " extra header) -> row_index of the row it was printed in; the text is repeated here",
     )
     normalized: Normalized
     page_sources: dict[str, str] = Field(
@@ -479,7 +490,7 @@ def build_records(
         for row_index, row in enumerate(section.rows, start=1):
             record = _record(
                 row, report, ref, fiscal, section_warnings, page_issues, row_index,
-                len(records) + 1, document_id, source_path,
+                len(records) + 1, document_id, source_path, section.kind,
             )  # fmt: skip
             cells = {key: row.cells.get(key, Cell("")) for key in COLUMN_KEYS}
             extra = [*_ocr_warnings(cells, min_confidence), *failed_pages]
@@ -601,6 +612,7 @@ def _record(
     record_index: int,
     document_id: str,
     source_path: str,
+    table_kind: str = "measure-results",
 ) -> MeasureRecord:
     fiscal_be = fiscal.be if fiscal else None
     cells: dict[str, Cell] = {key: row.cells.get(key, Cell("")) for key in COLUMN_KEYS}
@@ -644,6 +656,8 @@ def _record(
         record_id=record_id(document_id, section.number_inferred, row_index),
         cells=Cells(**{key: cell.text for key, cell in cells.items()}),
         extra_cells={label: cell.text for label, cell in row.extra.items()},
+        table_kind=table_kind,
+        filled_from=dict(row.filled_from),
         normalized=normalized,
         page_sources={
             str(p): report.page_sources[p].value for p in pages if p in report.page_sources

@@ -30,6 +30,7 @@ from thaireport.model import (
     TextLine,
     TextSource,
 )
+from thaireport.settings import TableStrategy
 
 
 @dataclass
@@ -97,10 +98,17 @@ class _OpenTable:
         if self.columns is None:
             return
         limits = right_limits(self.columns, self.rows)
+        first = len(self.draft.rows) + 1
+        printed_in = {id(c): first + r for r, row in enumerate(self.rows) for c in row}
         for row in self.rows:
             cells: dict[int, Cell] = {}
             pages: set[int] = set()
+            filled: dict[int, int] = {}
             for index, cell_lines in enumerate(row):
+                if cell_lines.filled_from is not None:
+                    # a merged cell: the text it was printed with, in every row it spans
+                    filled[index] = printed_in.get(id(cell_lines.filled_from), first)
+                    cell_lines = cell_lines.filled_from
                 lines = cell_lines.lines
                 regions: list[CellRegion] = []
                 for page, page_lines in itertools.groupby(lines, key=lambda ln: ln.page):
@@ -112,7 +120,7 @@ class _OpenTable:
                     regions.append(CellRegion(page, box, _mean_confidence(group)))
                 text = block_text(lines, _limit(limits, index, cell_lines))
                 cells[index] = Cell(text, tuple(regions))
-            self.draft.add_row(cells, pages=sorted(pages))
+            self.draft.add_row(cells, pages=sorted(pages), filled=filled)
 
 
 def _continue_heading(heading: SectionHeading, line: LooseLine) -> SectionHeading:
@@ -149,7 +157,9 @@ def _overall_source(pages: Sequence[PageLayout]) -> TextSource:
     return kinds.pop() if len(kinds) == 1 else TextSource.MIXED
 
 
-def report_from_pages(pages: Sequence[PageLayout], path: Path) -> ExtractedReport:
+def report_from_pages(
+    pages: Sequence[PageLayout], path: Path, strategy: TableStrategy = TableStrategy.AUTO
+) -> ExtractedReport:
     """Assemble the sections of a document from its pages, in order."""
     if not pages:
         raise NoTableError("the document has no pages", path=path)
@@ -169,7 +179,7 @@ def report_from_pages(pages: Sequence[PageLayout], path: Path) -> ExtractedRepor
     carry: Columns | None = None
     page_items = []
     for page in pages:
-        items = read_page_items(page, carry)
+        items = read_page_items(page, carry, strategy)
         carry = items[-1].columns if items and isinstance(items[-1], TablePart) else None
         page_items.append(items)
     floor = max(

@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from thaireport.extract.header import COLUMN_KEYS, header_keys_in
 from thaireport.extract.lines import block_text, group_lines
 from thaireport.extract.sections import parse_section_heading
+from thaireport.extract.tables.grid import Grid, find_grids
+from thaireport.extract.tables.ruled import cell_texts, header_of, read_cells
 
 from thaireport.model import Box, PageLayout, Rule, SectionHeading, TextLine, Word
+from thaireport.settings import TableStrategy
 
 MIN_HEADER_KEYS = 4
 START_TOLERANCE = 2.5  # points: line starts this close are one column's left edge
@@ -58,6 +61,8 @@ class CellLines:
     """A cell's lines before they become text (parts on several pages are concatenated)."""
 
     lines: list[TextLine] = field(default_factory=list)
+    # A merged cell printed in an earlier row that this row's cell is part of.
+    filled_from: CellLines | None = None
 
 
 @dataclass
@@ -426,12 +431,86 @@ def _row_rules(rules: Sequence[Rule], columns: Columns, top: float, bottom: floa
     ]
 
 
-def read_page_items(page: PageLayout, carry: Columns | None) -> list[PageItem]:
+def _grid_rows(grid: Grid, words: Sequence[Word], first_row: int) -> list[list[CellLines]]:
+    """Body rows of a ruled table, a merged cell read once and referred to below."""
+    found = read_cells(grid, words)
+    rows = [[CellLines() for _ in range(grid.columns)] for _ in range(first_row, grid.rows)]
+    for cell in sorted(found, key=lambda c: (c.row, c.col)):
+        if cell.row_end <= first_row:
+            continue
+        start = max(cell.row, first_row) - first_row
+        source = rows[start][cell.col]
+        source.lines = group_lines(found[cell])
+        for r in range(start + 1, cell.row_end - first_row):
+            rows[r][cell.col] = CellLines(filled_from=source)
+    return [row for row in rows if any(c.lines or c.filled_from for c in row)]
+
+
+def _grid_parts(
+    page: PageLayout, carry: Columns | None, first_stop: float
+) -> tuple[list[TablePart], list[Box]]:
+    """Table parts of the ruled tables whose cells hold a header (or continue `carry`)."""
+    parts: list[TablePart] = []
+    boxes: list[Box] = []
+    for grid in find_grids(page.rules):
+        box = grid.box
+        inside = [
+            w
+            for w in page.words
+            if box.x0 <= w.box.middle_x <= box.x1 and box.top <= w.box.middle_y <= box.bottom
+        ]
+        texts = cell_texts(grid, read_cells(grid, inside))
+        header = header_of(grid, texts)
+        columns = Columns(grid.xs, ruled=True)
+        if header is not None:
+            rows = _grid_rows(grid, inside, header.rows)
+            parts.append(TablePart(page.number, columns, list(header.labels), rows, box.top))
+        elif (
+            carry is not None and not parts and grid.columns == carry.count and box.top < first_stop
+        ):
+            parts.append(
+                TablePart(page.number, columns, None, _grid_rows(grid, inside, 0), box.top)
+            )
+        else:
+            continue
+        boxes.append(box)
+    return parts, boxes
+
+
+def read_page_items(
+    page: PageLayout, carry: Columns | None, strategy: TableStrategy = TableStrategy.AUTO
+) -> list[PageItem]:
     """Headings, table parts and loose lines of one page, top to bottom.
 
     `carry` is the column layout of a table still open at the end of the previous page.
+    The LINES strategy reads ruled tables from their cells (`extract.tables`); TEXT reads
+    header lines and text alignment; AUTO reads the ruled tables that have a header in
+    their cells from the cells, and the rest of the page from text.
     """
-    lines = group_lines(page.words)
+    all_lines = group_lines(page.words)
+    grid_parts: list[TablePart] = []
+    grid_boxes: list[Box] = []
+    if strategy is not TableStrategy.TEXT:
+        first_heading = min(
+            (
+                ln.box.top
+                for ln in all_lines
+                if parse_section_heading(ln.text, page=page.number) is not None
+            ),
+            default=float("inf"),
+        )
+        grid_parts, grid_boxes = _grid_parts(page, carry, first_heading)
+        if any(part.header is None for part in grid_parts):
+            carry = None  # the open table went on in a grid of its own
+    lines = [
+        ln
+        for ln in all_lines
+        if not any(
+            b.x0 <= ln.box.middle_x <= b.x1 and b.top <= ln.box.middle_y <= b.bottom
+            for b in grid_boxes
+        )
+    ]
+    header_search = strategy is not TableStrategy.LINES
     em = _em(lines)
     headings: list[tuple[float, SectionHeading, TextLine]] = []
     header_starts: list[int] = []
@@ -440,7 +519,7 @@ def read_page_items(page: PageLayout, carry: Columns | None) -> list[PageItem]:
         heading = parse_section_heading(line.text, page=page.number)
         if heading is not None and _free_standing(line, walls, em):
             headings.append((line.box.top, heading, line))
-        elif _is_header_line(line):
+        elif header_search and _is_header_line(line):
             header_starts.append(i)
     heading_tops = sorted(h[0] for h in headings)
     bands = _header_bands(lines, page.rules, header_starts, heading_tops, em)
@@ -448,6 +527,7 @@ def read_page_items(page: PageLayout, carry: Columns | None) -> list[PageItem]:
     # Each table runs from its header band to the next heading or header band.
     stops = sorted([*heading_tops, *(band.top for band in bands)])
     items: list[PageItem] = [HeadingItem(h, top) for top, h, _ in headings]
+    items.extend(grid_parts)
     used: set[int] = {id(h[2]) for h in headings}
 
     def take_words(top: float, bottom: float, columns: Columns) -> list[Word]:
@@ -490,7 +570,7 @@ def read_page_items(page: PageLayout, carry: Columns | None) -> list[PageItem]:
         items.append(TablePart(page.number, columns, header, rows, band.top))
 
     # A table left open on the previous page continues above the first heading/header here.
-    if carry is not None:
+    if carry is not None and header_search:
         first_stop = stops[0] if stops else float("inf")
         spanning = [
             y for y in _spanning_rules(page.rules, carry.left, carry.right) if y < first_stop

@@ -155,6 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the folder that `extract -o` or `batch -o` wrote",
     )  # fmt: skip
     commands.add_parser("schema", help="print the JSON Schema of a record")
+    debug = commands.add_parser(
+        "debug-table",
+        help="draw what the table reader finds on one page (rules, cells, header) into a PNG",
+    )
+    debug.add_argument("document", type=Path, metavar="FILE")
+    debug.add_argument("--page", type=int, default=1, metavar="N")
+    debug.add_argument("-o", "--out", type=Path, required=True, metavar="PNG")
     serve = commands.add_parser(
         "serve",
         help="a local web app for checking and correcting cells of an output folder",
@@ -413,6 +420,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from thaireport.extract.records import record_json_schema
 
             print(json.dumps(record_json_schema(), ensure_ascii=False, indent=2))
+            return ExitCode.OK
+        if args.command == "debug-table":
+            from thaireport.extract.tables.draw import write_debug_image
+
+            print(write_debug_image(args.document, args.page, args.out))
             return ExitCode.OK
         if args.command == "review":
             return run_review(args.document, args.out, Settings(ocr=OcrSettings(dpi=args.dpi)))

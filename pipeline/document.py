@@ -158,7 +158,7 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
         from thaireport.extract.pdf_tables import pdf_generic_tables
 
         pages = list(pdf_pages(path, settings.ocr, max_pages=settings.max_pages))
-        report = report_from_pages(pages, path)
+        report = report_from_pages(pages, path, settings.tables)
         measured = {r.page for s in report.sections for row in s.rows for c in row.cells.values()
                     for r in c.regions}  # fmt: skip
         # Ruled tables elsewhere: text-layer pages with a grid of rules, no measure on them.
@@ -178,7 +178,7 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
         return replace(report, tables=(*report.tables, *tables))
     if kind is InputKind.IMAGE:
         return report_from_pages(
-            list(image_pages(path, settings.ocr, max_pages=settings.max_pages)), path
+            list(image_pages(path, settings.ocr, max_pages=settings.max_pages)), path, settings.tables
         )
     text, note = read_export_text(path)
     report = parse_text_export(text)

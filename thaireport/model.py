@@ -192,6 +192,8 @@ class TableRow:
     extra: dict[str, Cell] = field(default_factory=dict)  # header text as printed -> cell
     pages: tuple[int, ...] = ()
     issues: tuple[Issue, ...] = ()
+    # merged cells: column key (or printed header) -> row of the section it was printed in
+    filled_from: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,7 @@ class Section:
     heading: SectionHeading
     header: tuple[str, ...]  # header cells as printed
     rows: tuple[TableRow, ...]
+    kind: str = "measure-results"  # measure-results, measure-plan or unknown
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,14 @@ class OcrSettings:
     reread_latin: bool = True  # phrases the English model took read again with Thai alone
 
 
+class TableStrategy(StrEnum):
+    """How born-digital and OCR pages are cut into tables (extract/table.py)."""
+
+    LINES = "lines"  # cells from ruling lines only (grid, merged cells)
+    TEXT = "text"  # header lines and text alignment only
+    AUTO = "auto"  # ruled tables from their cells, the rest of the page from text
+
+
 DEFAULT_FORMATS: tuple[str, ...] = ("jsonl",)
 # A report is tens of pages; a file of thousands is not one report, and each of its pages may
 # need OCR (seconds a page): refused at once rather than read for hours.
@@ -52,6 +61,7 @@ class Settings:
     # A page that cannot be read fails the whole document instead of leaving it partial.
     abort_on_error: bool = False
     strict: bool = False  # a document without a measure table counts as failed (exit 1)
+    tables: TableStrategy = TableStrategy.AUTO
 
     @classmethod
     def resolve(cls, value: Settings | dict[str, Any] | None = None) -> Settings:

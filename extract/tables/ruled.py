@@ -1,0 +1,80 @@
+"""Ruled tables into table parts: header from its cells, body rows with merged cells.
+
+The header is the top 1–4 grid rows whose cells, each read whole (all its lines; breaks
+inside words vanish when the label is matched without spaces), name the most columns.
+A group label over two columns (a two-level header) is kept in front of each sub-label
+it spans. A merged body cell is read once, in the first row it spans, and every further
+row it spans refers to it (`CellLines.filled_from`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from thaireport.extract.header import GROUP_SEPARATOR, match_header, own_label
+from thaireport.extract.lines import group_lines
+from thaireport.extract.tables.grid import Grid, GridCell, cell_words
+
+from thaireport.model import Word
+
+MAX_HEADER_ROWS = 4
+MIN_KEYS = 3  # columns a header must name (a partial table names few, but never fewer)
+
+
+@dataclass(frozen=True)
+class RuledHeader:
+    rows: int  # grid rows the header takes
+    labels: tuple[str, ...]  # one per grid column, as printed (group label / sub-label)
+    keys: int  # how many canonical columns it names
+
+
+def _thai(c: str) -> bool:
+    return "\u0e01" <= c <= "\u0e4e"
+
+
+def header_text(words: Sequence[Word]) -> str:
+    """A header cell's label on one line: its lines are centred, so the wrap test of body
+    cells cannot tell a break inside a word; a break between Thai letters is one, any
+    other break stands for a space ("งบประมาณ" / "(บาท)")."""
+    text = ""
+    for line in group_lines(words):
+        part = line.text.strip()
+        if text and part:
+            text += "" if _thai(text[-1]) and _thai(part[0]) else " "
+        text += part
+    return text
+
+
+def _cell_text(words: Sequence[Word], cell: GridCell) -> str:
+    return header_text(words)
+
+
+def header_of(grid: Grid, texts: dict[GridCell, str]) -> RuledHeader | None:
+    """The header rows of a grid, or None when its top rows name too few columns."""
+    best: RuledHeader | None = None
+    for depth in range(1, min(MAX_HEADER_ROWS, grid.rows - 1) + 1):
+        # a header ends on a line every column has: no cell runs on below it
+        if any(c.row < depth < c.row_end for c in grid.cells):
+            continue
+        labels = []
+        for col in range(grid.columns):
+            parts = [
+                texts[c]
+                for c in sorted(grid.cells, key=lambda c: c.row)
+                if c.row < depth and c.col <= col < c.col_end and texts[c]
+            ]
+            labels.append(GROUP_SEPARATOR.join(parts))
+        # matched on the column's own (lowest) label; the group label when it has none
+        keys = len(match_header([own_label(label) for label in labels]))
+        if keys >= MIN_KEYS and (best is None or keys > best.keys):
+            best = RuledHeader(depth, tuple(labels), keys)
+    return best
+
+
+def read_cells(grid: Grid, words: Sequence[Word]) -> dict[GridCell, list[Word]]:
+    return cell_words(grid, words)
+
+
+def cell_texts(grid: Grid, words: dict[GridCell, list[Word]]) -> dict[GridCell, str]:
+    return {cell: _cell_text(ws, cell) for cell, ws in words.items()}
