@@ -178,7 +178,9 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
         return replace(report, tables=(*report.tables, *tables))
     if kind is InputKind.IMAGE:
         return report_from_pages(
-            list(image_pages(path, settings.ocr, max_pages=settings.max_pages)), path, settings.tables
+            list(image_pages(path, settings.ocr, max_pages=settings.max_pages)),
+            path,
+            settings.tables,
         )
     text, note = read_export_text(path)
     report = parse_text_export(text)
