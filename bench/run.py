@@ -187,21 +187,27 @@ def pdf_page_texts(pdf: Path) -> list[str]:
 
 def scan_profiles() -> list[tuple[str, Any]]:
     """(name, profile) of every scan profile of the scanner simulation."""
+    from tests.fixtures import augraphy_scans
     from tests.fixtures.scan import SCAN_PROFILES
 
-    return list(SCAN_PROFILES.items())
+    # The second producer, where augraphy is installed (a dev dependency).
+    second = list(augraphy_scans.PROFILES.items()) if augraphy_scans.available() else []
+    return [*SCAN_PROFILES.items(), *second]
 
 
 def scan(pdf: Path, out_dir: Path, profile: Any) -> list[Path]:
     """The report scanned with `profile`: one PNG per page, the DPI in each file."""
+    from tests.fixtures.augraphy_scans import AugraphyProfile, save_pages
     from tests.fixtures.scan import scan_pdf
 
+    if isinstance(profile, AugraphyProfile):
+        return save_pages(pdf, out_dir, profile.name)
     out_dir.mkdir(parents=True, exist_ok=True)
     return list(scan_pdf(pdf, out_dir, profile))
 
 
 CLEAN_PROFILES = ("clean300", "clean200", "upside_down")
-QUICK_PROFILES = ("clean300", "office200")
+QUICK_PROFILES = ("clean300", "office200", "aug-office300", "aug-photocopy200")
 SCAN_PEERS = ("tesseract", "img2table", "img2table-ruled")
 
 
