@@ -39,8 +39,11 @@ run: system venv
 	@echo "records written to $(abspath $(OUT))/records.jsonl and $(abspath $(OUT))/records.csv;"
 	@echo "a review page per document: $(abspath $(OUT))/*.review.html"
 
+# Two test processes (pytest-xdist): the suite waits on subprocesses and Tesseract as much as
+# it computes, so two keep both cores busy (measured: 7.5 min against 11 min in one).
+TEST_JOBS ?= 2
 test: system venv
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_JOBS)
 
 # Longer fuzzing than `make test` does: FUZZ_CASES times more damaged copies of the examples,
 # from a new seed every run (printed, to reproduce), and thousands of property examples.

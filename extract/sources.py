@@ -15,12 +15,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from PIL import Image, ImageSequence, UnidentifiedImageError
-from thaireport.extract.ocr_layout import ocr_page_layout
 from thaireport.extract.pdf_layout import check_page_count, read_pdf_layout
 from thaireport.extract.textlayer import private_use_share, thai_word_share
-from thaireport.ocr.digits import load_model
-from thaireport.ocr.preprocess import rotate, to_gray, turn
-from thaireport.ocr.tesseract import cached_probe
 
 from thaireport.errors import InputError, TooLargeInputError
 from thaireport.model import PageLayout
@@ -65,6 +61,8 @@ def _pdfium_document(path: Path) -> pdfium.PdfDocument:
 
 def as_read(image: Image.Image, page: PageLayout) -> Image.Image:
     """The image as OCR read it: turned upright and deskewed, so the words' boxes fit it."""
+    from thaireport.ocr.preprocess import rotate, to_gray, turn
+
     upright = turn(image, page.turned)
     if page.skew:
         upright = Image.fromarray(rotate(to_gray(upright), page.skew))
@@ -205,6 +203,9 @@ class _OcrJob:
 
 
 def _run_job(job: _OcrJob, settings: OcrSettings) -> PageLayout:
+    # The OCR stack (OpenCV, the digit model, Tesseract) is imported by the pages that need it.
+    from thaireport.extract.ocr_layout import ocr_page_layout
+
     layout = ocr_page_layout(job.image, number=job.number, dpi=job.dpi, settings=settings)
     if job.note:
         layout = replace(layout, notes=(job.note, *layout.notes))
@@ -220,8 +221,11 @@ def load_shared_data() -> None:
     read the digit model and probe Tesseract for itself, and this process would build the
     trie once more for the tables; forked workers share what is loaded here.
     """
+    import thaireport.extract.ocr_layout  # noqa: F401  (imported before the fork, once)
     from pythainlp.corpus import thai_words
     from pythainlp.tokenize import word_tokenize
+    from thaireport.ocr.digits import load_model
+    from thaireport.ocr.tesseract import cached_probe
 
     word_tokenize("ก", engine="newmm")
     thai_words()
@@ -243,17 +247,25 @@ def _read_in_order(
         return
     window = 2 * settings.jobs
     pending: deque[Future[PageLayout] | PageLayout] = deque()
-    load_shared_data()
-    with ProcessPoolExecutor(max_workers=settings.jobs) as pool:
+    # The pool (and the data its workers share) only once a page needs OCR: a born-digital
+    # PDF reads without Tesseract, and without its probe.
+    pool: ProcessPoolExecutor | None = None
+    try:
         for item in items:
             if isinstance(item, PageLayout):
                 pending.append(item)
             else:
+                if pool is None:
+                    load_shared_data()
+                    pool = ProcessPoolExecutor(max_workers=settings.jobs)
                 pending.append(pool.submit(_run_job, item, settings))
             while len(pending) > window:
                 yield _result(pending.popleft())
         while pending:
             yield _result(pending.popleft())
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def _result(item: Future[PageLayout] | PageLayout) -> PageLayout:

@@ -282,11 +282,6 @@ def run_apply_corrections(corrections: Path, out_dir: Path) -> int:
 
 def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
     from thaireport.extract.records import MeasureRecord
-    from thaireport.output.document_files import (
-        DocumentPlaces,
-        document_files,
-        write_document_files,
-    )
     from thaireport.output.writers import record_json, write_records
     from thaireport.pipeline.correction_log import read_log, reapply
     from thaireport.pipeline.document import Status, process_document
@@ -307,6 +302,7 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
                 sys.stdout.write(record_json(record) + "\n")
             sys.stdout.flush()
         elif set(settings.formats) & set(DOCUMENT_FORMATS):
+            # Here: page images, fonts and PDF writers only when such files are asked for.
             from thaireport.output.document_files import (
                 DocumentPlaces,
                 document_files,

@@ -113,7 +113,7 @@ def test_bad_arguments_exit_2(tmp_path: Path) -> None:
         ("corrupt", "not a readable PDF"),
         ("no-table", "no measure table found"),
         ("encrypted", "encrypted"),
-        ("image", "no measure table found"),
+        pytest.param("image", "no measure table found", marks=pytest.mark.tesseract),
     ],
 )
 def test_bad_input_gives_one_line_naming_the_file(
