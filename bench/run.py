@@ -379,6 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--parts", default=",".join(PARTS), help=f"comma-separated, of {', '.join(PARTS)}"
     )
     parser.add_argument("--keep", type=Path, help="keep rendered and scanned files here")
+    parser.add_argument("--profiles", help="comma-separated scan profiles (default: all)")
     args = parser.parse_args(argv)
     parts = {p.strip() for p in args.parts.split(",") if p.strip()}
     if parts - set(PARTS):
@@ -413,7 +414,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "scans" in parts:
             located = locate_cells(expected.rows, page_texts)
             profiles = scan_profiles()
-            if args.quick:
+            if args.profiles:
+                profiles = [(n, p) for n, p in profiles if n in args.profiles.split(",")]
+            elif args.quick:
                 profiles = [(n, p) for n, p in profiles if n in QUICK_PROFILES]
             pages = QUICK_PAGES if args.quick else len(page_texts)
             entries = [
