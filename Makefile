@@ -31,8 +31,10 @@ venv: .stamps/venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev,distributed,serve]'
-	# img2table and camelot (baselines in the benchmark) without their own builds of OpenCV
-	$(BIN)/pip install -q -c constraints.txt --no-deps img2table camelot-py
+	# img2table and camelot (baselines in the benchmark) and augraphy (a scan producer of the
+	# fixtures) without their own builds of OpenCV
+	$(BIN)/pip install -q -c constraints.txt --no-deps img2table camelot-py augraphy
+	$(BIN)/python -c "import augraphy"
 	@mkdir -p .stamps && touch $@
 
 run: system venv

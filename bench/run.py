@@ -192,21 +192,27 @@ def pdf_page_texts(pdf: Path) -> list[str]:
 
 def scan_profiles() -> list[tuple[str, Any]]:
     """(name, profile) of every scan profile of the scanner simulation."""
+    from tests.fixtures import augraphy_scans
     from tests.fixtures.scan import SCAN_PROFILES
 
-    return list(SCAN_PROFILES.items())
+    # The second producer, where augraphy is installed (a dev dependency).
+    second = list(augraphy_scans.PROFILES.items()) if augraphy_scans.available() else []
+    return [*SCAN_PROFILES.items(), *second]
 
 
 def scan(pdf: Path, out_dir: Path, profile: Any) -> list[Path]:
     """The report scanned with `profile`: one PNG per page, the DPI in each file."""
+    from tests.fixtures.augraphy_scans import AugraphyProfile, save_pages
     from tests.fixtures.scan import scan_pdf
 
+    if isinstance(profile, AugraphyProfile):
+        return save_pages(pdf, out_dir, profile.name)
     out_dir.mkdir(parents=True, exist_ok=True)
     return list(scan_pdf(pdf, out_dir, profile))
 
 
 CLEAN_PROFILES = ("clean300", "clean200", "upside_down")
-QUICK_PROFILES = ("clean300", "office200")
+QUICK_PROFILES = ("clean300", "office200", "aug-office300", "aug-photocopy200")
 SCAN_PEERS = ("tesseract", "img2table", "img2table-ruled")
 
 
@@ -381,6 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--parts", default=",".join(PARTS), help=f"comma-separated, of {', '.join(PARTS)}"
     )
     parser.add_argument("--keep", type=Path, help="keep rendered and scanned files here")
+    parser.add_argument("--profiles", help="comma-separated scan profiles (default: all)")
     args = parser.parse_args(argv)
     parts = {p.strip() for p in args.parts.split(",") if p.strip()}
     if parts - set(PARTS):
@@ -417,7 +424,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "scans" in parts:
             located = locate_cells(expected.rows, page_texts)
             profiles = scan_profiles()
-            if args.quick:
+            if args.profiles:
+                profiles = [(n, p) for n, p in profiles if n in args.profiles.split(",")]
+            elif args.quick:
                 profiles = [(n, p) for n, p in profiles if n in QUICK_PROFILES]
             pages = QUICK_PAGES if args.quick else len(page_texts)
             entries = [

@@ -149,7 +149,11 @@ def _page_image(document: pdfium.PdfDocument, index: int, dpi: int) -> tuple[Ima
                 native: Image.Image = images[0].get_bitmap(render=False).to_pil()
                 native_dpi = round(native.width / ((right - left) / 72))
                 if 100 <= native_dpi <= 600:
-                    return native.convert("L"), native_dpi
+                    # Colour kept: stamps and pen are told from print by it (ocr.preprocess);
+                    # bilevel kept: OCR averages it down to its working resolution.
+                    if native.mode not in ("L", "RGB", "1"):
+                        native = native.convert("RGB")
+                    return native, native_dpi
         _check_pixels(
             width * dpi / 72,
             height * dpi / 72,
