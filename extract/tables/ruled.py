@@ -9,6 +9,7 @@ row it spans refers to it (`CellLines.filled_from`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,14 +37,23 @@ def _thai(c: str) -> bool:
 def header_text(words: Sequence[Word]) -> str:
     """A header cell's label on one line: its lines are centred, so the wrap test of body
     cells cannot tell a break inside a word; a break between Thai letters is one, any
-    other break stands for a space ("งบประมาณ" / "(บาท)")."""
+    other break stands for a space ("งบประมาณ" / "(บาท)"); "มาตรการ/" runs on."""
     text = ""
     for line in group_lines(words):
-        part = line.text.strip()
+        # words drawn touching are one run ("(" "บาท)"), whatever runs the producer used
+        part = line.words[0].text.strip()
+        for a, b in zip(line.words, line.words[1:], strict=False):
+            gap = b.box.x0 - a.box.x1
+            part += ("" if gap < 0.15 * line.box.height else " ") + b.text.strip()
         if text and part:
-            text += "" if _thai(text[-1]) and _thai(part[0]) else " "
+            glued = (_thai(text[-1]) or text[-1] == "/") and _thai(part[0])
+            text += "" if glued else " "
         text += part
-    return text
+    # no space inside brackets, wherever a producer split the runs: "( บาท)" is "(บาท)"
+    return _BRACKET_SPACE.sub(lambda m: m.group(1) or m.group(2), text)
+
+
+_BRACKET_SPACE = re.compile(r"([(\[])\s+|\s+(?=[)\]])()")
 
 
 def _cell_text(words: Sequence[Word], cell: GridCell) -> str:
@@ -53,7 +63,8 @@ def _cell_text(words: Sequence[Word], cell: GridCell) -> str:
 def header_of(grid: Grid, texts: dict[GridCell, str]) -> RuledHeader | None:
     """The header rows of a grid, or None when its top rows name too few columns."""
     best: RuledHeader | None = None
-    for depth in range(1, min(MAX_HEADER_ROWS, grid.rows - 1) + 1):
+    # a header may stand alone at a page's foot, its rows on the next page
+    for depth in range(1, min(MAX_HEADER_ROWS, grid.rows) + 1):
         # a header ends on a line every column has: no cell runs on below it
         if any(c.row < depth < c.row_end for c in grid.cells):
             continue
