@@ -4,18 +4,8 @@ This module holds the entity types and the entry points; the spaCy pipeline itse
 `entity_pipeline`, imported on first use so that what does not read entities (the schema,
 `--help`) does not pay for importing spaCy.
 
-A blank Thai spaCy pipeline, built offline once per process: nothing is downloaded, no
-statistical model is loaded. It has three parts:
-
-- a tokenizer that cuts the text at script boundaries (Thai, Latin, digits, URLs, spaces,
-  punctuation) and gives each Thai run to pythainlp's newmm. spaCy's own Thai tokenizer
-  hands whole runs such as "(Line," to newmm, which keeps them as one token, so no pattern
-  could find "Line" in them; here every token boundary is also a character boundary of the
-  things we look for, and spaces are tokens of their own, as phrase separators in Thai are;
-- an EntityRuler with token patterns for organizations, responsible units, places, URLs,
-  channels and policies, and a Matcher for persons (title, name, space, surname);
-- a component that turns what the project's normalizers find (dates, percentages, counts)
-  into entities, so their values are the normalizers' values, not a second parser's.
+How the pipeline reads a cell (tokenizer, EntityRuler, Matcher, the normalizers' values) is
+said in `entity_pipeline`.
 
 `find_entities` runs it over a cell after the vocabulary corrector: OCR's "นายก้องการ"
 would otherwise read as a person. Offsets are always into the printed text.
