@@ -84,12 +84,12 @@ class ThaiCellTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        from pythainlp.tokenize import word_tokenize
+        from thaireport.extract.thai_words import words as thai_words
 
         words: list[str] = []
         for match in _CHUNK.finditer(text):
             if match.lastgroup == "thai":
-                for word in word_tokenize(match.group(), engine="newmm", keep_whitespace=True):
+                for word in thai_words(match.group()):
                     words.extend(_split_types(word))
             else:
                 words.append(match.group())

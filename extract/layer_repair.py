@@ -68,14 +68,13 @@ class LayerRepair:
 @lru_cache(maxsize=65536)
 def segment_key(text: str) -> tuple[int, int]:
     """(Thai letters outside dictionary words or in invalid clusters, words): lower is better."""
-    from pythainlp.corpus import thai_words
-    from pythainlp.tokenize import word_tokenize
+    from thaireport.extract.thai_words import dictionary_words, words
 
     if not _THAI.search(text):
         return 0, 0
-    known = thai_words()
+    known = dictionary_words()
     unknown = tokens = 0
-    for token in word_tokenize(text, engine="newmm"):
+    for token in words(text):
         if token.isspace():
             continue
         tokens += 1
@@ -97,10 +96,10 @@ def _word_log_freq() -> tuple[dict[str, float], float]:
 @lru_cache(maxsize=65536)
 def log_likelihood(text: str) -> float:
     """log P of the text's newmm words under a unigram model of Thai (the TNC counts)."""
-    from pythainlp.tokenize import word_tokenize
+    from thaireport.extract.thai_words import words
 
     logs, unseen = _word_log_freq()
-    return sum(logs.get(t, unseen) for t in word_tokenize(text, engine="newmm") if not t.isspace())
+    return sum(logs.get(t, unseen) for t in words(text) if not t.isspace())
 
 
 SURE_LOG_RATIO = math.log(3)  # a change the dictionary cannot tell apart must be 3× as likely

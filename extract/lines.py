@@ -14,8 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from pythainlp.tokenize import word_tokenize
-
+from thaireport.extract.thai_words import words
 from thaireport.model import TextLine, Word
 
 # A line that starts a numbered step or a bullet starts on its own line, whatever the room.
@@ -48,7 +47,7 @@ def _spacing_chars(text: str) -> int:
 
 @lru_cache(maxsize=8192)
 def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(word_tokenize(text, engine="newmm", keep_whitespace=True))
+    return tuple(words(text))
 
 
 def _word_at_break(before: str, after: str) -> tuple[str, bool]:

@@ -234,18 +234,16 @@ def _run_job(job: _OcrJob, settings: OcrSettings) -> PageLayout:
 def load_shared_data() -> None:
     """Load what every page needs, once, before OCR workers are forked from this process.
 
-    Each worker would otherwise build pythainlp's dictionary trie (about a second of CPU),
+    Each worker would otherwise build the Thai dictionary (extract.thai_words),
     read the digit model and probe Tesseract for itself, and this process would build the
     trie once more for the tables; forked workers share what is loaded here.
     """
     import thaireport.extract.ocr_layout  # noqa: F401  (imported before the fork, once)
-    from pythainlp.corpus import thai_words
-    from pythainlp.tokenize import word_tokenize
+    from thaireport.extract import thai_words
     from thaireport.ocr.digits import load_model
     from thaireport.ocr.tesseract import cached_probe
 
-    word_tokenize("ก", engine="newmm")
-    thai_words()
+    thai_words.load()
     load_model()
     cached_probe()
 

@@ -166,14 +166,13 @@ def invalid_cluster_letters(text: str) -> int:
 
 def text_quality(text: str) -> TextQuality:
     """Measure `text` (a page, a line, a phrase): see `TextQuality`."""
-    from pythainlp.corpus import thai_words
-    from pythainlp.tokenize import word_tokenize
+    from thaireport.extract.thai_words import dictionary_words, words
 
     if not _THAI_CHAR.search(text):
         return TextQuality(0, 0, 0)
-    known = thai_words()
+    known = dictionary_words()
     thai = word = 0
-    for token in word_tokenize(text, engine="newmm"):
+    for token in words(text):
         letters = sum(1 for c in token if _THAI_CHAR.match(c))
         thai += letters
         if token in known:

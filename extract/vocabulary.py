@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -122,13 +121,6 @@ def _squash(text: str) -> str:
     return _SPACES.sub("", text)
 
 
-@lru_cache(maxsize=1)
-def _dictionary() -> frozenset[str]:
-    from pythainlp.corpus.common import thai_words
-
-    return frozenset(thai_words())
-
-
 def _clean_edges(text: str, start: int, end: int) -> bool:
     if start >= end or text[start] in _COMBINING or text[start].isspace():
         return False
@@ -139,10 +131,10 @@ def _clean_edges(text: str, start: int, end: int) -> bool:
 
 def word_starts(text: str) -> frozenset[int]:
     """Offsets where a word starts (newmm's segmentation), and the end of the text."""
-    from pythainlp.tokenize import word_tokenize
+    from thaireport.extract.thai_words import words
 
     starts, position = {len(text)}, 0
-    for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
+    for token in words(text):
         starts.add(position)
         position += len(token)
     return frozenset(starts)
@@ -234,7 +226,9 @@ def find_corrections(
         for term in vocabulary
         for m in re.finditer(re.escape(term), text)
     ]
-    dictionary = _dictionary()
+    from thaireport.extract.thai_words import dictionary_words
+
+    dictionary = dictionary_words()
     words = word_starts(text)
     proposals = [
         c
