@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from thaireport.extract.thai_words import words
+
 from thaireport.model import TextLine, Word
 
 # A line that starts a numbered step or a bullet starts on its own line, whatever the room.
