@@ -20,19 +20,59 @@ would otherwise read as a person. Offsets are always into the printed text.
 from __future__ import annotations
 
 import re
+import sys
+import types
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-import spacy
-from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
-from spacy.vocab import Vocab
-from thaireport.extract.entities import EntityValue, canonical_name
-from thaireport.extract.normalize import DateSpan, find_counts, find_dates, find_percentages
-from thaireport.extract.vocabulary import (
+
+def _import_spacy_without_its_cli() -> None:
+    """Import spaCy without its command line, which it loads for `spacy.info` alone.
+
+    `spacy/__init__.py` (3.8) imports `spacy.cli.info`, and with it every CLI command and
+    what they use (typer, weasel, requests, httpx): 0.4 s of a 0.8 s import, for a pipeline
+    that never runs a command. spaCy's own fix (explosion/spaCy#12962, a lazy `spacy.info`)
+    is not in a 3.x release. Until it is, `spacy.cli.info` stands in as a module whose `info`
+    imports the real one when called; it is taken out of `sys.modules` again as soon as spaCy
+    is imported, so a later `import spacy.cli` loads the real CLI, whole.
+    """
+    if "spacy" in sys.modules:
+        return
+    name = "spacy.cli.info"
+    stand_in = types.ModuleType(name)
+
+    def info(*args: Any, **kwargs: Any) -> Any:
+        from spacy.cli.info import info as real
+
+        return real(*args, **kwargs)
+
+    stand_in.info = info  # type: ignore[attr-defined]
+    sys.modules[name] = stand_in
+    try:
+        import spacy  # noqa: F401
+    finally:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+
+
+_import_spacy_without_its_cli()
+
+# isort: split
+import spacy  # noqa: E402
+from spacy.language import Language  # noqa: E402
+from spacy.matcher import Matcher  # noqa: E402
+from spacy.tokens import Doc, Span  # noqa: E402
+from spacy.util import filter_spans  # noqa: E402
+from spacy.vocab import Vocab  # noqa: E402
+from thaireport.extract.entities import EntityValue, canonical_name  # noqa: E402
+from thaireport.extract.normalize import (  # noqa: E402
+    DateSpan,
+    find_counts,
+    find_dates,
+    find_percentages,
+)
+from thaireport.extract.vocabulary import (  # noqa: E402
     AREA_TYPES,
     ORGANIZATION_TYPES,
     POSITIONS,

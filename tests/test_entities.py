@@ -202,3 +202,23 @@ def test_the_pipeline_builds_and_runs_without_a_network() -> None:
 def test_boundaries(text: str, label: str, expected: str) -> None:
     found = "|".join(e.text for e in find_entities(text) if e.label == label)
     assert found == expected
+
+
+def test_spacy_is_imported_without_its_command_line_which_still_works() -> None:
+    """Reading entities loads spaCy but not its CLI (typer, requests); the CLI still imports
+    whole afterwards, and `spacy.info` answers through it."""
+    script = (
+        "import sys\n"
+        "from thaireport.extract.entities import find_entities\n"
+        "found = find_entities('องค์การบริหารส่วนตำบลท่าหิน อำเภอสทิงพระ')\n"
+        "print(sorted({e.label for e in found}))\n"
+        "print(sorted(m for m in ('spacy.cli', 'typer', 'requests', 'weasel') if m in sys.modules))\n"
+        "import spacy, spacy.cli\n"
+        "print(callable(spacy.cli.init_config), sorted(spacy.info(silent=True)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.splitlines()
+    assert out[0] == "['GPE', 'ORG']"
+    assert out[1] == "[]"
+    assert out[2].startswith("True [") and "'spacy_version'" in out[2]
