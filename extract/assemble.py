@@ -44,6 +44,8 @@ class SectionDraft:
     def set_header(self, cells: Sequence[str]) -> None:
         self.header = list(cells)
         self.columns = match_header([own_label(c) for c in cells])
+        # a header set again (its rest found on the next page) says only what it lacks now
+        self.issues = [i for i in self.issues if i.code != "header-unmatched"]
         missing = [key for key in COLUMN_KEYS if key not in self.columns.values()]
         if missing:
             self.issues.append(

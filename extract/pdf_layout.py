@@ -32,7 +32,7 @@ from thaireport.extract.layer_repair import (
     moved_back,
     repair_phrase,
 )
-from thaireport.extract.pdfium_chars import PdfiumReader
+from thaireport.extract.pdfium_chars import PageChars, PdfiumReader
 from thaireport.extract.textlayer import (
     PUA_TO_THAI,
     SARA_AM,
@@ -425,6 +425,16 @@ def _notes(
     return notes
 
 
+def _hidden_note(hidden: Sequence[dict[str, Any]]) -> str:
+    """What a page's clipping paths hide, said (it is in the file, if not on the page)."""
+    text = "".join(str(c["text"]) for c in hidden).replace("\x00", "\ufffd")
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    return (
+        f"{len(hidden)} character(s) of the text layer lie outside their clipping path, so"
+        f" are not printed, and were left out: {shown!r}"
+    )
+
+
 def read_pdf_layout(path: Path, *, max_pages: int | None = None) -> Iterator[PageLayout]:
     """Yield each page's words (repaired) and ruling lines; a PDF of more than `max_pages`
     pages is refused before any page is read.
@@ -458,19 +468,28 @@ def _second_reader(path: Path) -> PdfiumReader | None:
 
 
 def _page_layout(path: Path, page: Any, index: int, second: PdfiumReader | None) -> PageLayout:
+    printed: PageChars | None = None
+    if second is not None:
+        with contextlib.suppress(Exception):  # pdfminer's reading stands alone
+            printed = second.chars(index - 1)
     try:
         chars = page.chars
+        if printed is not None and printed.hidden:
+            # pdfminer does not know clipping paths: what pdfium finds hidden is taken out
+            chars = [c for c in chars if not printed.hides(c)]
         readings = [read_chars("pdfminer", chars, index)]
         rules = _rules(page)
     except Exception as exc:  # pdfminer raises many kinds on damaged content streams
         raise InputError(
             f"cannot read page content ({type(exc).__name__}: {exc})", path=path, page=index
         ) from exc
-    if second is not None and readings[0].words:
-        with contextlib.suppress(Exception):  # pdfminer's reading stands alone
-            readings.append(read_chars("pdfium", second.chars(index - 1), index))
+    if printed is not None and readings[0].words:
+        with contextlib.suppress(Exception):
+            readings.append(read_chars("pdfium", printed.chars, index))
     chosen = best_reading(readings)
     notes = _notes(chosen, readings, chars) if chosen.words else ["no text layer"]
+    if printed is not None and printed.hidden:
+        notes.append(_hidden_note(printed.hidden))
     warnings = list(chosen.warnings)
     if chosen.unmapped:
         warnings.append(f"{chosen.unmapped} glyphs without a Unicode mapping kept as U+FFFD")

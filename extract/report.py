@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from thaireport.extract.assemble import SectionDraft, assemble_report
+from thaireport.extract.header import GROUP_SEPARATOR, match_header, own_label
 from thaireport.extract.lines import block_text, group_lines, is_wrapped
 from thaireport.extract.table import (
     CellLines,
@@ -50,17 +51,29 @@ class _OpenTable:
     def add_part(self, part: TablePart) -> None:
         if part.header is not None and not self.draft.header:
             self.draft.set_header(part.header)
+        elif part.header is not None and self._header_cut(part):
+            assert self.columns is not None
+            joined = joined_header(self.columns, self.draft.header, part.columns, part.header)
+            if joined is not None:
+                self.draft.set_header(joined)
+                self.columns = part.columns
         if self.columns is None:
             self.columns = part.columns
         rows = list(part.rows)
         if rows and self.rows and part.page > self.last_page and self._continues(rows[0]):
-            previous = self.rows[-1]
+            previous = _printed(self.rows[-1])
             for index, cell in enumerate(rows[0]):
                 if index < len(previous):
                     previous[index].lines.extend(cell.lines)
             rows = rows[1:]
         self.rows.extend(rows)
         self.last_page = part.page
+
+    def _header_cut(self, part: TablePart) -> bool:
+        """A header alone at the foot of the last page, and a header again at the top of
+        this one: the same header, broken across the pages (a producer that lets a header
+        row break), or repeated whole."""
+        return self.columns is not None and not self.rows and part.page > self.last_page
 
     def _continues(self, first: Sequence[CellLines]) -> bool:
         """Is the first row of a new page the rest of the previous page's last row?
@@ -74,7 +87,7 @@ class _OpenTable:
             return True
         assert self.columns is not None
         limits = right_limits(self.columns, self.rows)
-        previous = self.rows[-1]
+        previous = _printed(self.rows[-1])
         wrapped = [
             is_wrapped(previous[i].lines[-1], cell.lines[0], _limit(limits, i, previous[i]))
             for i, cell in enumerate(first)
@@ -121,6 +134,69 @@ class _OpenTable:
                 text = block_text(lines, _limit(limits, index, cell_lines))
                 cells[index] = Cell(text, tuple(regions))
             self.draft.add_row(cells, pages=sorted(pages), filled=filled)
+
+
+def _printed(row: Sequence[CellLines]) -> list[CellLines]:
+    """The row's cells as printed: a merged cell's rows below the first refer to the cell
+    that holds its lines, and a cell cut by a page break goes on in that one."""
+    return [cell.filled_from if cell.filled_from is not None else cell for cell in row]
+
+
+COLUMN_SNAP = 2.0  # points: the same column boundary on two pages of one table
+
+
+def _thai(c: str) -> bool:
+    return "\u0e01" <= c <= "\u0e4e"
+
+
+def _glued(before: str, after: str) -> str:
+    """A label's two halves: a break between Thai letters (or after "/") is inside a word."""
+    if not before or not after:
+        return before or after
+    glue = (_thai(before[-1]) or before[-1] == "/") and _thai(after[0])
+    return before + ("" if glue else " ") + after
+
+
+def joined_header(
+    above: Columns, upper: Sequence[str], below: Columns, lower: Sequence[str]
+) -> list[str] | None:
+    """The header whose upper part ended a page and whose lower part starts the next, or
+    None when the lower part is not its rest (a header repeated whole keeps the first).
+
+    Each column of the lower part lies under one column of the upper part. Under a column
+    of the same width, the lower text goes on the upper cell's text ("หน่วย" + "งานที่รับ
+    ผิดชอบ"); under a wider one, the upper cell is a group label over several columns
+    ("ผลการดำเนินงาน" / "สรุปผลการดำเนินการ"). The join is not taken when it names fewer
+    canonical columns than one of the parts alone.
+    """
+    if [_squash(x) for x in upper] == [_squash(x) for x in lower]:
+        return None
+    joined = []
+    for index in range(below.count):
+        left, right = below.bounds[index], below.bounds[index + 1]
+        over = above.index_of((left + right) / 2)
+        if over is None:
+            return None
+        top_left, top_right = above.bounds[over], above.bounds[over + 1]
+        if left < top_left - COLUMN_SNAP or right > top_right + COLUMN_SNAP:
+            return None  # not under one upper column: another table
+        text = upper[over] if over < len(upper) else ""
+        same = abs(left - top_left) <= COLUMN_SNAP and abs(right - top_right) <= COLUMN_SNAP
+        if same:
+            joined.append(_glued(text, lower[index]))
+        else:
+            joined.append(GROUP_SEPARATOR.join(t for t in (text, lower[index]) if t))
+
+    def keys(labels: Sequence[str]) -> int:
+        return len(match_header([own_label(label) for label in labels]))
+
+    if keys(joined) < max(keys(upper), keys(lower)):
+        return None
+    return joined
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
 
 
 def _continue_heading(heading: SectionHeading, line: LooseLine) -> SectionHeading:
