@@ -15,16 +15,17 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from thaireport.extract.header import COLUMN_KEYS, header_keys_in
+from thaireport.extract.header import COLUMN_KEYS, header_keys_in, match_header, score_header
 from thaireport.extract.lines import block_text, group_lines
 from thaireport.extract.sections import parse_section_heading
 from thaireport.extract.tables.grid import Grid, find_grids
-from thaireport.extract.tables.ruled import cell_texts, header_of, read_cells
+from thaireport.extract.tables.ruled import cell_texts, header_of, header_text, read_cells
 
 from thaireport.model import Box, PageLayout, Rule, SectionHeading, TextLine, Word
 from thaireport.settings import TableStrategy
 
 MIN_HEADER_KEYS = 4
+MAX_HEADER_LINES = 6  # text lines of one unruled header (labels wrapped to 4 lines, centred)
 START_TOLERANCE = 2.5  # points: line starts this close are one column's left edge
 SPAN_SHARE = 0.5  # a horizontal rule spanning this share of the table width separates rows
 RULE_SNAP = 2.0  # points: rules closer than this are the same rule
@@ -179,6 +180,46 @@ def _is_header_line(line: TextLine) -> bool:
         if len(keys) == 1:
             order.append(COLUMN_KEYS.index(next(iter(keys))))
     return len(set(order)) >= MIN_HEADER_KEYS and order == sorted(order)
+
+
+def _band_labels(words: Sequence[Word], em: float) -> list[str]:
+    """The labels of a header band without rules: its words merged into cells where they
+    overlap in x, each cell's lines joined as one label."""
+    labels = []
+    for cluster in _header_word_clusters(words, em):
+        inside = [w for w in words if cluster.x0 <= w.box.middle_x <= cluster.x1]
+        labels.append(header_text(inside))
+    return labels
+
+
+def _header_lines(lines: Sequence[TextLine], start: int, em: float) -> tuple[int, float, int]:
+    """(columns named, how well, text lines) of the header whose labels are cells, not a
+    line, starting at `start`: lines 0 when none does.
+
+    Labels wrapped inside their cells and centred vertically ("หน่วย|งานที่รับ|ผิดชอบ"
+    beside a one-line "มาตรการ") put no four labels on any one line. The lines below `start`
+    are taken one by one, their words joined into cells by x; the band kept is the one whose
+    cells name most columns, best: a body line taken in makes its cell's label worse.
+    """
+    best: tuple[int, float, int] = (0, 0.0, 0)
+    if not any(header_keys_in(w.text) for w in lines[start].words):
+        return best
+    words: list[Word] = []
+    for count in range(1, MAX_HEADER_LINES + 1):
+        if start + count > len(lines):
+            break
+        line = lines[start + count - 1]
+        if count > 1 and line.box.top - lines[start + count - 2].box.bottom > 1.5 * em:
+            break
+        words.extend(line.words)
+        labels = _band_labels(words, em)
+        found = match_header(labels)
+        if len(found) < MIN_HEADER_KEYS:
+            continue
+        score = sum(score_header(labels[i], key) for i, key in found.items())
+        if (len(found), score) > best[:2]:
+            best = (len(found), score, count)
+    return best
 
 
 def _free_standing(line: TextLine, walls: Sequence[Rule], em: float) -> bool:
@@ -340,20 +381,26 @@ class HeaderBand:
 def _header_bands(
     lines: Sequence[TextLine],
     rules: Sequence[Rule],
-    header_starts: Sequence[int],
+    header_starts: Sequence[tuple[int, int]],
     heading_tops: Sequence[float],
     em: float,
 ) -> list[HeaderBand]:
     bands: list[HeaderBand] = []
-    for start in header_starts:
-        first = lines[start]
+    for start, count in header_starts:
+        first, band_lines = lines[start], lines[start : start + count]
         if bands and first.box.top < bands[-1].bottom:
             continue  # a further line of a header already read
-        left = min(w.box.x0 for w in first.words) - em
-        right = max(w.box.x1 for w in first.words) + em
+        words = [w for line in band_lines for w in line.words]
+        left = min(w.box.x0 for w in words) - em
+        right = max(w.box.x1 for w in words) + em
+        last = band_lines[-1].box
         limit = next((t for t in heading_tops if t > first.box.top + 0.5), float("inf"))
-        below = [y for y in _spanning_rules(rules, left, right) if first.box.top < y < limit]
-        bands.append(HeaderBand(first.box.top, below[0] if below else first.box.bottom + 0.1))
+        below = [
+            y
+            for y in _spanning_rules(rules, left, right)
+            if first.box.top < y < limit and (count == 1 or y > last.middle_y)
+        ]
+        bands.append(HeaderBand(first.box.top, below[0] if below else last.bottom + 0.1))
     return bands
 
 
@@ -513,14 +560,24 @@ def read_page_items(
     header_search = strategy is not TableStrategy.LINES
     em = _em(lines)
     headings: list[tuple[float, SectionHeading, TextLine]] = []
-    header_starts: list[int] = []
+    header_starts: list[tuple[int, int]] = []  # first line, lines
+    cell_headers: list[tuple[tuple[int, float, int], int]] = []
     walls = [r for r in page.rules if not r.horizontal]
     for i, line in enumerate(lines):
         heading = parse_section_heading(line.text, page=page.number)
         if heading is not None and _free_standing(line, walls, em):
             headings.append((line.box.top, heading, line))
         elif header_search and _is_header_line(line):
-            header_starts.append(i)
+            header_starts.append((i, 1))
+        elif header_search and (found := _header_lines(lines, i, em))[2]:
+            cell_headers.append((found, i))
+    # Bands that overlap are one header seen from different first lines (a running title
+    # just above it, say): the one that reads best is kept.
+    taken: list[tuple[int, int]] = []
+    for (_, _, count), i in sorted(cell_headers, key=lambda c: c[0][:2], reverse=True):
+        if all(i + count <= j or j + n <= i for j, n in [*header_starts, *taken]):
+            taken.append((i, count))
+    header_starts = sorted([*header_starts, *taken])
     heading_tops = sorted(h[0] for h in headings)
     bands = _header_bands(lines, page.rules, header_starts, heading_tops, em)
 

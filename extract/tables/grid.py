@@ -171,11 +171,36 @@ def _grid(hs: Sequence[Segment], vs: Sequence[Segment]) -> Grid | None:
     return Grid(tuple(xs), tuple(ys), tuple(cells))
 
 
+OPEN_EDGE = 6.0  # points: side rules running this far past the last row rule leave it open
+
+
+def _closed(hs: Sequence[Segment], vs: Sequence[Segment]) -> list[Segment]:
+    """The frame's row rules, with a rule where a page break cut the table open.
+
+    Chromium draws no border where a page break cuts a row: the row's cells go on to the
+    page's foot (or start at its top) between the column rules alone. Where both side
+    rules of the frame run on past its last (or first) row rule, and end together, the row
+    ends (or starts) where they do, as the printed page shows it.
+    """
+    closed = list(hs)
+    left, right = min(vs, key=lambda v: v.at), max(vs, key=lambda v: v.at)
+    top, bottom = min(h.at for h in hs), max(h.at for h in hs)
+    if left.end > bottom + OPEN_EDGE and abs(left.end - right.end) <= SNAP:
+        closed.append(Segment(min(left.end, right.end), left.at, right.at))
+    if left.start < top - OPEN_EDGE and abs(left.start - right.start) <= SNAP:
+        closed.append(Segment(max(left.start, right.start), left.at, right.at))
+    return closed
+
+
 def find_grids(rules: Sequence[Rule]) -> list[Grid]:
     """The ruled tables of a page, top to bottom."""
     hs = merge_segments(rules, horizontal=True)
     vs = merge_segments(rules, horizontal=False)
-    grids = [g for frame in _frames(hs, vs) if (g := _grid(*frame)) is not None]
+    grids = [
+        g
+        for frame_h, frame_v in _frames(hs, vs)
+        if (g := _grid(_closed(frame_h, frame_v), frame_v))
+    ]
     return sorted(grids, key=lambda g: g.ys[0])
 
 
