@@ -94,14 +94,20 @@ class _OpenTable:
             if i < len(previous) and previous[i].lines and cell.lines
         ]
         before = previous[measure].lines if measure < len(previous) else []
-        limit = _limit(limits, measure, previous[measure]) if before else 0.0
-        if not before or not is_wrapped(before[-1], first[measure].lines[0], limit):
+        if not before:
             return False
         # A row that was split fills its page to the bottom; one moved whole to the next
         # page leaves room behind it.
         last_bottom = max(line.box.bottom for cell in previous for line in cell.lines)
         line_height = before[-1].box.height
         if last_bottom < self.floor - 2.5 * line_height:
+            return False
+        limit = _limit(limits, measure, previous[measure])
+        # Thai breaks lines between words, far from a narrow cell's edge, so a cut cell
+        # need not look wrapped. In a ruled table, a row whose text runs to the page's last
+        # line was cut there: its cells would close above it otherwise.
+        cut = self.columns.ruled and last_bottom >= self.floor - 1.5 * line_height
+        if not cut and not is_wrapped(before[-1], first[measure].lines[0], limit):
             return False
         # With every cell running on, even the short ones (responsible unit, period) must
         # read as cut mid-text; a new row repeating "สำนักปลัด" does not.

@@ -15,7 +15,14 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from thaireport.extract.header import COLUMN_KEYS, header_keys_in, match_header, score_header
+from thaireport.extract.header import (
+    COLUMN_KEYS,
+    GROUP_SEPARATOR,
+    header_keys_in,
+    match_header,
+    own_label,
+    score_header,
+)
 from thaireport.extract.lines import block_text, group_lines
 from thaireport.extract.sections import parse_section_heading
 from thaireport.extract.tables.grid import Grid, find_grids
@@ -139,16 +146,66 @@ def _spanning_rules(rules: Sequence[Rule], left: float, right: float) -> list[fl
     return ys
 
 
-def _header_word_clusters(words: Sequence[Word], em: float) -> list[Box]:
-    """Header cells of an unruled table: header words merged where they overlap in x."""
-    boxes = sorted((w.box for w in words), key=lambda b: b.x0)
-    clusters: list[Box] = []
-    for box in boxes:
-        if clusters and box.x0 <= clusters[-1].x1 + 0.6 * em:
-            clusters[-1] = clusters[-1].union(box)
+def _x_clusters(words: Sequence[Word], em: float) -> list[list[Word]]:
+    """Words merged where they overlap (or nearly touch) in x, left to right."""
+    clusters: list[list[Word]] = []
+    right = float("-inf")
+    for word in sorted(words, key=lambda w: w.box.x0):
+        if clusters and word.box.x0 <= right + 0.6 * em:
+            clusters[-1].append(word)
+            right = max(right, word.box.x1)
         else:
-            clusters.append(box)
+            clusters.append([word])
+            right = word.box.x1
     return clusters
+
+
+@dataclass(frozen=True)
+class _HeaderCell:
+    box: Box
+    words: tuple[Word, ...]
+    group: tuple[Word, ...] = ()  # the words of a group label standing over this cell
+
+
+def _header_cells(words: Sequence[Word], em: float) -> list[_HeaderCell]:
+    """Header cells of an unruled table: header words merged where they overlap in x.
+
+    A group label over two columns ("ผลการดำเนินงาน" over สรุปผล… and ผลลัพธ์…) overlaps
+    both and would merge them: a line above the rest of its cluster that, taken out,
+    leaves two or more cells under it is a group label, and the cells stay apart.
+    """
+    cells: list[_HeaderCell] = []
+    for cluster in _x_clusters(words, em):
+        split = _under_group(cluster, em)
+        if split is None:
+            cells.append(_HeaderCell(_union(cluster), tuple(cluster)))
+            continue
+        group, parts = split
+        cells.extend(_HeaderCell(_union(part), tuple(part), tuple(group)) for part in parts)
+    return cells
+
+
+def _under_group(cluster: Sequence[Word], em: float) -> tuple[list[Word], list[list[Word]]] | None:
+    """(the group label's words, the cells under it), or None when no line is one."""
+    for line in group_lines(cluster):
+        rest = [w for w in cluster if w not in line.words]
+        if not rest or min(w.box.top for w in rest) < line.box.bottom - 1.0:
+            continue  # a group label stands above everything under it
+        parts = _x_clusters(rest, em)
+        if len(parts) >= 2:
+            return list(line.words), parts
+    return None
+
+
+def _union(words: Sequence[Word]) -> Box:
+    box = words[0].box
+    for word in words[1:]:
+        box = box.union(word.box)
+    return box
+
+
+def _header_word_clusters(words: Sequence[Word], em: float) -> list[Box]:
+    return [cell.box for cell in _header_cells(words, em)]
 
 
 def _label_boundaries(words: Sequence[Word], spans: Sequence[tuple[float, float]]) -> list[float]:
@@ -186,9 +243,9 @@ def _band_labels(words: Sequence[Word], em: float) -> list[str]:
     """The labels of a header band without rules: its words merged into cells where they
     overlap in x, each cell's lines joined as one label."""
     labels = []
-    for cluster in _header_word_clusters(words, em):
-        inside = [w for w in words if cluster.x0 <= w.box.middle_x <= cluster.x1]
-        labels.append(header_text(inside))
+    for cell in _header_cells(words, em):
+        own = header_text(cell.words)
+        labels.append(f"{header_text(cell.group)}{GROUP_SEPARATOR}{own}" if cell.group else own)
     return labels
 
 
@@ -212,7 +269,7 @@ def _header_lines(lines: Sequence[TextLine], start: int, em: float) -> tuple[int
         if count > 1 and line.box.top - lines[start + count - 2].box.bottom > 1.5 * em:
             break
         words.extend(line.words)
-        labels = _band_labels(words, em)
+        labels = [own_label(label) for label in _band_labels(words, em)]
         found = match_header(labels)
         if len(found) < MIN_HEADER_KEYS:
             continue
@@ -567,14 +624,22 @@ def read_page_items(
         heading = parse_section_heading(line.text, page=page.number)
         if heading is not None and _free_standing(line, walls, em):
             headings.append((line.box.top, heading, line))
-        elif header_search and _is_header_line(line):
-            header_starts.append((i, 1))
-        elif header_search and (found := _header_lines(lines, i, em))[2]:
-            cell_headers.append((found, i))
+        elif header_search:
+            found = _header_lines(lines, i, em)
+            if _is_header_line(line):
+                # four labels on its first line; its band may still be deeper (a group
+                # label over the sub-labels on the line below)
+                count = found[2] if found[2] > 1 else 1
+                cell_headers.append(((max(found[0], MIN_HEADER_KEYS), found[1], count), i))
+            elif found[2]:
+                cell_headers.append((found, i))
     # Bands that overlap are one header seen from different first lines (a running title
     # just above it, say): the one that reads best is kept.
     taken: list[tuple[int, int]] = []
-    for (_, _, count), i in sorted(cell_headers, key=lambda c: c[0][:2], reverse=True):
+    # On a tie, the band of fewer lines: a line above a header that only adds a "group
+    # label" over some columns names no column more.
+    ranked = sorted(cell_headers, key=lambda c: (c[0][0], c[0][1], -c[0][2]), reverse=True)
+    for (_, _, count), i in ranked:
         if all(i + count <= j or j + n <= i for j, n in [*header_starts, *taken]):
             taken.append((i, count))
     header_starts = sorted([*header_starts, *taken])
@@ -621,6 +686,12 @@ def read_page_items(
         header_cells = _cells_of(band_words, columns)
         limits = right_limits(columns, [header_cells])
         header = [block_text(c.lines, lim) for c, lim in zip(header_cells, limits, strict=True)]
+        if not columns.ruled and any(GROUP_SEPARATOR in x for x in _band_labels(band_words, em)):
+            # a group label over several columns of an unruled header: each column's label
+            # is "group / own", as in a ruled two-level header
+            labels = _band_labels(band_words, em)
+            if len(labels) == columns.count:
+                header = labels
         bottom = _table_bottom(page.rules, columns, band.bottom, end)
         words = take_words(band.bottom, bottom, columns)
         rows = _table_rows(words, columns, _row_rules(page.rules, columns, band.bottom, bottom))

@@ -60,7 +60,7 @@ def words(text: str, *, keep_whitespace: bool = True) -> list[str]:
     return word_tokenize(
         text,
         engine="newmm",
-        custom_dict=_dictionary(),  # type: ignore[arg-type]  (a Trie in all but name)
+        custom_dict=_dictionary(),  # type: ignore[arg-type]  # a Trie in all but name
         keep_whitespace=keep_whitespace,
     )
 

@@ -31,7 +31,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 KEYS = ("measure", "method", "responsible", "period", "result", "outcome")
-_CONTENT_OF_SEED = {1000: "example", 1001: "council", 1002: "regrouped", 1003: "example"}
+_CONTENT_OF_SEED = {
+    1000: "example",
+    1001: "council",
+    1002: "regrouped",
+    1003: "example",
+    1011: "regrouped",
+}
 
 
 def _squash(text: str | None) -> str:
@@ -158,3 +164,29 @@ def test_rows_cut_open_by_a_page_break_in_chromium(corpus_cache: Path) -> None:
                 _squash(want.cells[key]), _squash(getattr(got.cells, key))
             )
             assert similarity >= 0.95, (want.section, want.index, key)
+
+
+@pytest.mark.parametrize("producer", ["libreoffice", "chromium"])
+def test_unruled_two_level_header_keeps_its_columns_apart(
+    corpus_cache: Path, producer: str
+) -> None:
+    """s1011 (Norasi 14 pt, landscape, no rules, two-level header): "ผลการดำเนินงาน" stands
+    over สรุปผล… and ผลลัพธ์…, and overlapping both it merged them into one column; and the
+    header's first line names four columns alone, so the line below it was read as a
+    second header."""
+    produced, result = _layout(1011, corpus_cache, producer)
+    first = next(pdf_pages(produced.pdf, OcrSettings()))
+    headers = [i.header for i in read_page_items(first, None) if isinstance(i, TablePart)]
+    assert headers == [
+        [
+            "โครงการ/กิจกรรม/มาตรการ",
+            "แนวทางการดำเนินการ",
+            "หน่วยงานที่รับผิดชอบ",
+            "ระยะเวลา",
+            "ผลการดำเนินงาน / สรุปผลการดำเนินการ",
+            "ผลการดำเนินงาน / ผลลัพธ์/ความสำเร็จ",
+        ]
+    ]
+    record = result.records[0]
+    assert record.cells.responsible == "สำนักปลัด"
+    assert _squash(record.cells.period) == _squash(produced.expected.records[0].cells["period"])

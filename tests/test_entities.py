@@ -212,7 +212,8 @@ def test_spacy_is_imported_without_its_command_line_which_still_works() -> None:
         "from thaireport.extract.entities import find_entities\n"
         "found = find_entities('องค์การบริหารส่วนตำบลท่าหิน อำเภอสทิงพระ')\n"
         "print(sorted({e.label for e in found}))\n"
-        "print(sorted(m for m in ('spacy.cli', 'typer', 'requests', 'weasel') if m in sys.modules))\n"
+        "cli = ('spacy.cli', 'typer', 'requests', 'weasel')\n"
+        "print(sorted(m for m in cli if m in sys.modules))\n"
         "import spacy, spacy.cli\n"
         "print(callable(spacy.cli.init_config), sorted(spacy.info(silent=True)))\n"
     )
