@@ -33,7 +33,7 @@ from thaireport.output.generic_tables import TABLES_FILE, jsonl, write_sqlite_ta
 from thaireport.output.review import revise_review
 from thaireport.output.writers import formats_in_step, write_jsonl, write_record_stream
 from thaireport.pipeline.correction_log import LoggedCorrection, read_log, reapply
-from thaireport.pipeline.document import Status, sha256_of
+from thaireport.pipeline.document import Status, sha256_of, warning_count
 from thaireport.pipeline.runners import DaskRunner, DocumentReading, DocumentTask, LocalRunner
 from thaireport.pipeline.state import (
     READ_STATUSES,
@@ -388,7 +388,7 @@ def _store(reading: DocumentReading, plan: _Plan, state: BatchState, out_dir: Pa
         input_kind=reading.input_kind,
         pages=reading.pages,
         records=len(records),
-        warnings=sum(len(r.warnings) for r in records),
+        warnings=warning_count(records),
         error_kind=reading.error_kind,
         error_message=reading.error_message,
         output=output,

@@ -7,6 +7,7 @@ over many files never stops at a bad one.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -78,7 +79,22 @@ class DocumentResult:
 
     @property
     def warnings(self) -> int:
-        return sum(len(r.warnings) for r in self.records)
+        return warning_count(self.records)
+
+
+def warning_count(records: Sequence[MeasureRecord]) -> int:
+    """The warnings of one document's records, each said once: one that names no cell and
+    is on many records (the file's encoding, a page that failed, a misnumbered section) is
+    one thing to check, not one per record."""
+    seen: set[tuple[str, ...]] = set()
+    for record in records:
+        for w in record.warnings:
+            seen.add(
+                (w.code, w.message)
+                if w.cell is None
+                else (record.record_id, w.code, w.message, w.cell)
+            )
+    return len(seen)
 
 
 def sha256_of(path: Path) -> str:

@@ -32,7 +32,7 @@ from thaireport.output.document_files import (
     DocumentPlaces,
     document_files,
 )
-from thaireport.pipeline.document import Status, process_document
+from thaireport.pipeline.document import Status, process_document, warning_count
 
 from thaireport.errors import MissingDependencyError, ThaiReportError
 from thaireport.settings import Settings
@@ -73,7 +73,7 @@ class DocumentReading:
 
     @property
     def warnings(self) -> int:
-        return sum(len(r.warnings) for r in self.records)
+        return warning_count(self.records)
 
 
 StartHook = Callable[[DocumentTask], None]

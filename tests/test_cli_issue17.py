@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.fixtures.content import EXAMPLE_EXPORT
+from tests.fixtures.content import EXAMPLE_EXPORT, EXAMPLES
 
 
 def thaireport(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -57,3 +58,93 @@ def test_an_export_in_an_unknown_encoding_is_refused_naming_those_read(tmp_path:
         for encoding in ("UTF-8", "UTF-16 with a byte-order mark", "Windows-874"):
             assert encoding in line, line
     assert "not valid UTF-8 text (byte 2100)" in errors[1]
+
+
+# --------------------------------------------------------------------------- 8: small things
+
+
+def test_help_says_what_input_and_out_are_and_what_runs_at_once(tmp_path: Path) -> None:
+    extract = thaireport("extract", "--help", cwd=tmp_path).stdout
+    folded = " ".join(extract.split())
+    assert "INPUT a report file: PDF (born-digital or scanned)" in folded
+    assert "(a folder: use `batch`)" in folded
+    assert "-o DIR, --out DIR the folder to write records.<format>" in folded
+    assert "--page-jobs N, --jobs N pages of a scan read by OCR at once" in folded
+    batch = " ".join(thaireport("batch", "--help", cwd=tmp_path).stdout.split())
+    assert "INPUT_DIR the folder tree of reports" in batch
+    assert (
+        "-o OUT_DIR, --out OUT_DIR the folder for records, documents.jsonl and the state" in batch
+    )
+    assert "--document-jobs N, --jobs N documents read at once, each in its own process" in batch
+
+
+def test_the_old_and_new_names_of_jobs_both_work(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.txt").write_bytes(EXAMPLE_EXPORT.read_bytes())
+    for option in ("--page-jobs", "--jobs"):
+        done = thaireport("extract", "in/r.txt", "-o", f"out{option}", option, "1", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert "in/r.txt: 11 records" in done.stderr
+    for option in ("--document-jobs", "--jobs"):
+        done = thaireport("batch", "in", "-o", f"batch{option}", option, "1", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert len(_records(tmp_path / f"batch{option}" / "records.jsonl")) == 11
+
+
+def test_extract_of_a_folder_suggests_batch(tmp_path: Path) -> None:
+    (tmp_path / "submissions").mkdir()
+    (tmp_path / "submissions" / "r.txt").write_bytes(EXAMPLE_EXPORT.read_bytes())
+    done = thaireport("extract", "submissions", "-o", "out", cwd=tmp_path)
+    assert done.returncode == 2
+    assert (
+        "submissions: a folder, not a file; to read every report below a folder, run"
+        " `thaireport batch submissions -o OUT_DIR`"
+    ) in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_per_document_files_are_named_after_their_whole_input_name(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_bytes(EXAMPLE_EXPORT.read_bytes())
+    (tmp_path / "b" / "report.txt").write_bytes(EXAMPLE_EXPORT.read_bytes() + b"\n")
+    shutil.copy(EXAMPLES / "ita-report-2567-thahin.txt", tmp_path)
+    shutil.copy(EXAMPLES / "ita-report-2567-thahin.pdf", tmp_path)
+    done = thaireport(
+        "extract", "ita-report-2567-thahin.txt", "ita-report-2567-thahin.pdf", "a/report.txt",
+        "b/report.txt", "-o", "out", "--format", "jsonl,review,text", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.glob("*.review.html")) == [
+        "b-report.txt.review.html",
+        "ita-report-2567-thahin.pdf.review.html",
+        "ita-report-2567-thahin.txt.review.html",
+        "report.txt.review.html",
+    ]
+    # each page is the document its name says
+    assert "b/report.txt" in (out / "b-report.txt.review.html").read_text("utf-8")
+    assert "a/report.txt" in (out / "report.txt.review.html").read_text("utf-8")
+    pdf_page = (out / "ita-report-2567-thahin.pdf.review.html").read_text("utf-8")
+    assert "ita-report-2567-thahin.pdf" in pdf_page
+    assert (out / "ita-report-2567-thahin.pdf.txt").is_file()
+
+
+def test_a_notice_about_the_encoding_counts_once_per_document(tmp_path: Path) -> None:
+    text = EXAMPLE_EXPORT.read_text(encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "legacy.txt").write_bytes(text.encode("cp874"))
+    (tmp_path / "utf8.txt").write_text(text, encoding="utf-8")
+    clean = thaireport("extract", "utf8.txt", "-o", "a", cwd=tmp_path)
+    assert "utf8.txt: 11 records, 3 warnings, 0 text repairs, 1 page(s)" in clean.stderr
+    legacy = thaireport("extract", "in/legacy.txt", "-o", "b", cwd=tmp_path)
+    assert legacy.returncode == 0, legacy.stderr
+    # the notice is on every record (each may be read alone), and one thing to check
+    assert "in/legacy.txt: 11 records, 4 warnings, 0 text repairs, 1 page(s)" in legacy.stderr
+    records = _records(tmp_path / "b" / "records.jsonl")
+    assert all(any("Windows-874" in w["message"] for w in r["warnings"]) for r in records)
+    batch = thaireport("batch", "in", "-o", "c", cwd=tmp_path)
+    assert batch.returncode == 0, batch.stderr
+    assert "  11 records, 4 warnings" in batch.stderr.splitlines()
+    (line,) = (tmp_path / "c" / "documents.jsonl").read_text("utf-8").splitlines()
+    assert json.loads(line)["warnings"] == 4
