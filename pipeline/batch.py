@@ -20,7 +20,7 @@ import json
 import os
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +34,7 @@ from thaireport.output.review import revise_review
 from thaireport.output.writers import formats_in_step, write_jsonl, write_record_stream
 from thaireport.pipeline.correction_log import LoggedCorrection, read_log, reapply
 from thaireport.pipeline.document import Status, sha256_of, warning_count
+from thaireport.pipeline.progress import page_total
 from thaireport.pipeline.runners import DaskRunner, DocumentReading, DocumentTask, LocalRunner
 from thaireport.pipeline.state import (
     READ_STATUSES,
@@ -148,7 +149,8 @@ class BatchSummary:
 class BatchObserver(Protocol):
     """Told what happens while a batch runs (the CLI's progress bar)."""
 
-    def planned(self, total: int, already: int) -> None: ...
+    def planned(self, total: int, already: int, pages: Mapping[str, int]) -> None:
+        """`pages`: the estimated pages of each document to read, by its path."""
 
     def finished(self, path: str, reading: DocumentReading) -> None: ...
 
@@ -263,10 +265,12 @@ def _plan(state: BatchState, run: int, options: BatchOptions) -> _Plan:
             plan.already += len(rows)
             continue
         original = rows[0]
+        path = options.input_dir / original.path
         task = DocumentTask(
-            path=str(options.input_dir / original.path),
+            path=str(path),
             collection=original.folder,
             size=original.size or 0,
+            pages=page_total(path) or 1,
         )
         plan.tasks.append(task)
         plan.relative[task.path] = original.path
@@ -308,7 +312,8 @@ def run_batch(
         _see_files(state, files, run)
         plan = _plan(state, run, options)
         if observer is not None:
-            observer.planned(len(plan.tasks) + plan.already, plan.already)
+            pages = {plan.relative[t.path]: t.pages for t in plan.tasks}
+            observer.planned(len(plan.tasks) + plan.already, plan.already, pages)
         pages_read, read_now, interrupted = 0, 0, False
         try:
             for reading in _read(plan.tasks, options, state, plan):

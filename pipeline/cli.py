@@ -369,8 +369,17 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
     taken: set[str] = set()  # names given to documents' own files
     corrections = read_log(settings.out) if settings.out is not None else []
     table_lines: list[dict[str, object]] = []
+    progress = None
+    if sys.stderr.isatty():  # a bar page by page; a pipe or a log gets the line per document
+        from thaireport.pipeline.progress import ExtractProgress, page_total
+
+        progress = ExtractProgress(sys.stderr, bar=True)
     for path in inputs:
-        result = process_document(path, settings)
+        if progress is None:
+            result = process_document(path, settings)
+        else:
+            with progress.reading(str(path), page_total(path)) as on_page:
+                result = process_document(path, replace(settings, on_page=on_page))
         _report(result)
         if result.status is Status.FAILED:
             failed += 1

@@ -7,7 +7,7 @@ over many files never stops at a bad one.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -177,7 +177,7 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
     if kind is InputKind.PDF:
         from thaireport.extract.pdf_tables import pdf_generic_tables
 
-        pages = list(pdf_pages(path, settings.ocr, max_pages=settings.max_pages))
+        pages = list(_told(pdf_pages(path, settings.ocr, max_pages=settings.max_pages), settings))
         report = report_from_pages(pages, path, settings.tables)
         measured = {r.page for s in report.sections for row in s.rows for c in row.cells.values()
                     for r in c.regions}  # fmt: skip
@@ -198,7 +198,7 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
         return replace(report, tables=(*report.tables, *tables))
     if kind is InputKind.IMAGE:
         return report_from_pages(
-            list(image_pages(path, settings.ocr, max_pages=settings.max_pages)),
+            list(_told(image_pages(path, settings.ocr, max_pages=settings.max_pages), settings)),
             path,
             settings.tables,
         )
@@ -208,6 +208,14 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
     if note:  # said on every record: its text may not be the file's
         report = replace(report, issues=(*report.issues, Issue("page-warning", f"page 1: {note}")))
     return report
+
+
+def _told(pages: Iterator[PageLayout], settings: Settings) -> Iterator[PageLayout]:
+    """Each page as it is read, told to `settings.on_page` (the CLI's progress bar)."""
+    for page in pages:
+        if settings.on_page is not None:
+            settings.on_page(page.number)
+        yield page
 
 
 MAX_DAMAGED_SHARE = 0.001  # of the characters: more is not a damaged UTF-8 file

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
+import re
 import shutil
+import struct
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 import pytest
@@ -148,3 +154,66 @@ def test_a_notice_about_the_encoding_counts_once_per_document(tmp_path: Path) ->
     assert "  11 records, 4 warnings" in batch.stderr.splitlines()
     (line,) = (tmp_path / "c" / "documents.jsonl").read_text("utf-8").splitlines()
     assert json.loads(line)["warnings"] == 4
+
+
+# --------------------------------------------------------------------------- 4: progress
+
+
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def on_terminal(*args: str, cwd: Path) -> tuple[int, str]:
+    """The command with its stderr on a pseudo-terminal (160 columns), as a user sees it:
+    the exit status and everything written to the terminal, escape sequences removed."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "160"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "thaireport", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
+        cwd=cwd,
+        env=env,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 1 << 16)
+        except OSError:  # the command has ended and closed its side
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    code = process.wait(timeout=600)
+    return code, _ESCAPES.sub("", b"".join(chunks).decode("utf-8", "replace"))
+
+
+def test_extract_on_a_terminal_shows_each_page_and_in_a_pipe_one_line(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "ita-report-2567-thahin.pdf", tmp_path / "report.pdf")
+    code, screen = on_terminal("extract", "report.pdf", "-o", "tty", cwd=tmp_path)
+    assert code == 0, screen
+    assert "reading report.pdf" in screen
+    assert "page 9/9" in screen  # the bar counts the document's 9 pages
+    line = re.compile(r"report\.pdf: 11 records, \d+ warnings, \d+ text repairs, 9 page\(s\)")
+    assert line.search(screen), screen
+    piped = thaireport("extract", "report.pdf", "-o", "pipe", cwd=tmp_path)
+    assert piped.returncode == 0, piped.stderr
+    said = piped.stderr.splitlines()  # no bar, no page lines: the line of the document
+    assert len(said) == 2 and line.fullmatch(said[0]), said
+    assert said[1] == "wrote 11 records to pipe/records.jsonl"
+
+
+def test_the_batch_bar_counts_pages_so_its_time_left_is_weighted_by_them(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "in" / "x").mkdir(parents=True)
+    shutil.copy(EXAMPLES / "ita-report-2567-thahin.pdf", tmp_path / "in" / "x" / "report.pdf")
+    shutil.copy(EXAMPLE_EXPORT, tmp_path / "in" / "export.txt")
+    code, screen = on_terminal("batch", "in", "-o", "out", "--document-jobs", "1", cwd=tmp_path)
+    assert code == 0, screen
+    # the larger file is read first: one file of two is nine pages of ten
+    assert "1/2 files · 9/10 pages" in screen
+    assert "2/2 files · 10/10 pages" in screen
+    assert "0/2 files · 0/10 pages" in screen
