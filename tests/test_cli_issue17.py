@@ -217,3 +217,43 @@ def test_the_batch_bar_counts_pages_so_its_time_left_is_weighted_by_them(
     assert "1/2 files · 9/10 pages" in screen
     assert "2/2 files · 10/10 pages" in screen
     assert "0/2 files · 0/10 pages" in screen
+
+
+# --------------------------------------------------------------------------- 6: source_path
+
+
+def test_source_path_is_the_input_as_given_in_extract_and_batch_alike(tmp_path: Path) -> None:
+    from tests.fixtures.content import example_content
+    from tests.fixtures.docx_report import write_docx
+
+    (tmp_path / "in" / "reports").mkdir(parents=True)
+    write_docx(example_content(), tmp_path / "in" / "reports" / "report.docx", month_grid=True)
+    for folder in ("a", "b"):  # the same content in two folders
+        (tmp_path / "in" / folder).mkdir()
+        shutil.copy(EXAMPLE_EXPORT, tmp_path / "in" / folder / "r.txt")
+    extract = thaireport("extract", "in/reports/report.docx", "-o", "e", cwd=tmp_path)
+    assert extract.returncode == 0, extract.stderr
+    batch = thaireport("batch", "in", "-o", "b", "--document-jobs", "1", cwd=tmp_path)
+    assert batch.returncode == 0, batch.stderr
+
+    def paths(out: str, name: str) -> set[str]:
+        return {str(r["source_path"]) for r in _records(tmp_path / out / name)}
+
+    assert paths("e", "records.jsonl") == paths("e", "tables.jsonl") == {"in/reports/report.docx"}
+    assert paths("b", "records.jsonl") == {"in/a/r.txt", "in/reports/report.docx"}
+    # the batch's other tables are named as its records are (they were "reports/report.docx")
+    assert paths("b", "tables.jsonl") == {"in/reports/report.docx"}
+    # the file read goes; its duplicate stays: the records name the path that holds it now
+    (tmp_path / "in" / "a" / "r.txt").unlink()
+    again = thaireport("batch", "in", "-o", "b", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    left = [
+        r for r in _records(tmp_path / "b" / "records.jsonl") if r["source_kind"] == "text-export"
+    ]
+    assert len(left) == 11
+    assert {(r["source_path"], tuple(r["collection"])) for r in left} == {("in/b/r.txt", ("b",))}
+    # the same input folder given another way: every record follows the run's spelling
+    whole = str(tmp_path / "in")
+    resumed = thaireport("batch", whole, "-o", "b", cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert paths("b", "records.jsonl") == {f"{whole}/b/r.txt", f"{whole}/reports/report.docx"}
