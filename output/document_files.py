@@ -41,13 +41,24 @@ class DocumentPlaces:
 
     @classmethod
     def beside(cls, source: Path, document_id: str, taken: set[str]) -> DocumentPlaces:
-        """`extract`: named after the input file; a name another input of the run has
-        already taken (report.txt and report.pdf, a/report.pdf and b/report.pdf) gets the
-        start of the content's sha256. `taken` is updated."""
-        base = safe_name(source.stem or "document")
-        stem, count = base, 1
-        while stem in taken:  # the same name and the same content: a counter as well
-            stem = f"{base}-{document_id[:8]}" + (f"-{count}" if count > 1 else "")
+        """`extract`: named after the input file, suffix included, so the name says which
+        input it is (report.pdf.review.html beside report.txt.review.html). A name another
+        input of the run has already taken (a/report.pdf and b/report.pdf) gets the input's
+        folders before it, nearest first (b-report.pdf), and a counter when that is not
+        enough (the same file given twice). `taken` is updated; `document_id` is not used
+        for the name (a hash prefix says nothing to a person) and stays in the signature
+        for the callers."""
+        base = safe_name(source.name or "document")
+        folders = [
+            safe_name(part) for part in source.parent.parts if part not in ("", ".", "..", "/")
+        ]
+        candidates = [base]
+        for depth in range(1, len(folders) + 1):
+            candidates.append(safe_name("-".join([*folders[-depth:], base])))
+        stem = next((name for name in candidates if name not in taken), None)
+        count = 2
+        while stem is None or stem in taken:
+            stem = safe_name(f"{candidates[-1]}-{count}")
             count += 1
         taken.add(stem)
         return cls(

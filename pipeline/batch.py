@@ -20,7 +20,7 @@ import json
 import os
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +33,8 @@ from thaireport.output.generic_tables import TABLES_FILE, jsonl, write_sqlite_ta
 from thaireport.output.review import revise_review
 from thaireport.output.writers import formats_in_step, write_jsonl, write_record_stream
 from thaireport.pipeline.correction_log import LoggedCorrection, read_log, reapply
-from thaireport.pipeline.document import Status, sha256_of
+from thaireport.pipeline.document import Status, sha256_of, warning_count
+from thaireport.pipeline.progress import page_total
 from thaireport.pipeline.runners import DaskRunner, DocumentReading, DocumentTask, LocalRunner
 from thaireport.pipeline.state import (
     READ_STATUSES,
@@ -148,7 +149,8 @@ class BatchSummary:
 class BatchObserver(Protocol):
     """Told what happens while a batch runs (the CLI's progress bar)."""
 
-    def planned(self, total: int, already: int) -> None: ...
+    def planned(self, total: int, already: int, pages: Mapping[str, int]) -> None:
+        """`pages`: the estimated pages of each document to read, by its path."""
 
     def finished(self, path: str, reading: DocumentReading) -> None: ...
 
@@ -263,10 +265,12 @@ def _plan(state: BatchState, run: int, options: BatchOptions) -> _Plan:
             plan.already += len(rows)
             continue
         original = rows[0]
+        path = options.input_dir / original.path
         task = DocumentTask(
-            path=str(options.input_dir / original.path),
+            path=str(path),
             collection=original.folder,
             size=original.size or 0,
+            pages=page_total(path) or 1,
         )
         plan.tasks.append(task)
         plan.relative[task.path] = original.path
@@ -308,7 +312,8 @@ def run_batch(
         _see_files(state, files, run)
         plan = _plan(state, run, options)
         if observer is not None:
-            observer.planned(len(plan.tasks) + plan.already, plan.already)
+            pages = {plan.relative[t.path]: t.pages for t in plan.tasks}
+            observer.planned(len(plan.tasks) + plan.already, plan.already, pages)
         pages_read, read_now, interrupted = 0, 0, False
         try:
             for reading in _read(plan.tasks, options, state, plan):
@@ -388,7 +393,7 @@ def _store(reading: DocumentReading, plan: _Plan, state: BatchState, out_dir: Pa
         input_kind=reading.input_kind,
         pages=reading.pages,
         records=len(records),
-        warnings=sum(len(r.warnings) for r in records),
+        warnings=warning_count(records),
         error_kind=reading.error_kind,
         error_message=reading.error_message,
         output=output,
@@ -449,13 +454,21 @@ def _summarize(rows: Sequence[DocumentRow]) -> BatchSummary:
 # --------------------------------------------------------------------------- merged output
 
 
-def _record_files(rows: Sequence[DocumentRow], out_dir: Path) -> list[Path]:
-    """Each finished content's records file once, in path order."""
-    files: dict[str, Path] = {}
+def _record_files(rows: Sequence[DocumentRow], out_dir: Path) -> list[tuple[DocumentRow, Path]]:
+    """Each finished content's records file once, in path order, with the first path that
+    holds it now (the one read may have gone since, leaving a duplicate)."""
+    files: dict[str, tuple[DocumentRow, Path]] = {}
     for row in rows:
         if row.status in READ_STATUSES and row.output and row.sha256 not in files:
-            files[row.sha256 or ""] = out_dir / row.output
+            files[row.sha256 or ""] = (row, out_dir / row.output)
     return list(files.values())
+
+
+def source_path(input_given: str | None, relative: str) -> str | None:
+    """The one rule for `source_path` (docs/records.md): the input as the command was given
+    it. In a batch: INPUT_DIR as the last run was given it, joined with the file's path
+    below it (as runners.DocumentTask.path is made); None when the state does not know."""
+    return str(Path(input_given) / relative) if input_given is not None else None
 
 
 def _document_line(row: DocumentRow, out_dir: Path) -> dict[str, object]:
@@ -492,7 +505,9 @@ def _metadata(row: DocumentRow, out_dir: Path) -> object:
         return None
 
 
-def _merge_tables(rows: Sequence[DocumentRow], out_dir: Path, formats: Sequence[str]) -> Path:
+def _merge_tables(
+    rows: Sequence[DocumentRow], out_dir: Path, formats: Sequence[str], given: str | None
+) -> Path:
     """`tables.jsonl` (and the `tables` table of records.sqlite) from each read document's
     tables, once per content, in path order, under the first path's name."""
     seen: set[str] = set()
@@ -507,7 +522,7 @@ def _merge_tables(rows: Sequence[DocumentRow], out_dir: Path, formats: Sequence[
         for text in path.read_text(encoding="utf-8").splitlines():
             if text.strip():
                 line = json.loads(text)
-                line["source_path"] = row.path
+                line["source_path"] = source_path(given, row.path) or line["source_path"]
                 lines.append(line)
     target = out_dir / TABLES_FILE
     with atomic_write(target) as handle:
@@ -523,13 +538,18 @@ def rebuild_outputs(
     """`records.<ext>` and `documents.jsonl` from the state and the per-document files."""
     rows = state.rows(run=run)
     sources = _record_files(rows, out_dir)
+    given = state.input_given()
 
     def records() -> Iterator[MeasureRecord]:
-        for source in sources:
+        for row, source in sources:
+            # Named after the path that holds the content now, by this run's INPUT_DIR: the
+            # file read may have been a duplicate that is gone, or read from another folder.
+            where = source_path(given, row.path)
+            update = {"collection": list(row.folder)} | ({"source_path": where} if where else {})
             with source.open(encoding="utf-8") as handle:
                 for line in handle:
                     if line.strip():
-                        yield MeasureRecord.model_validate_json(line)
+                        yield MeasureRecord.model_validate_json(line).model_copy(update=update)
 
     # A `records.<ext>` of an earlier run is written again, not deleted: a person may have
     # opened or edited it, and the folder's files must all hold the same records.
@@ -539,5 +559,5 @@ def rebuild_outputs(
     with atomic_write(index) as handle:
         for row in rows:
             handle.write(json.dumps(_document_line(row, out_dir), ensure_ascii=False) + "\n")
-    tables = _merge_tables(rows, out_dir, formats)
+    tables = _merge_tables(rows, out_dir, formats, given)
     return [*written, index, tables]

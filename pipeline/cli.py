@@ -111,21 +111,35 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read report PDFs, scans (images, image-only PDFs) and OCR text exports;"
         " write DIR/records.<format>.",
     )
-    extract.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
+    extract.add_argument(
+        "inputs",
+        nargs="+",
+        type=Path,
+        metavar="INPUT",
+        help="a report file: PDF (born-digital or scanned), PNG/JPEG/TIFF scan, OCR text export"
+        " (.txt, .tsv), DOCX, ODT or DOC; several may be given (a folder: use `batch`)",
+    )
     extract.add_argument(
         "-o",
         "--out",
         required=True,
         metavar="DIR",
-        help="output directory, or - to stream JSON Lines to stdout",
+        help="the folder to write records.<format> (and each document's own files) into,"
+        " created if missing; records of documents already there are replaced, the others"
+        " kept. Or - to stream JSON Lines to stdout",
     )
     _add_reading_options(extract)
+    # Named for what runs at once: pages here, documents in `batch` (each reads its pages
+    # one at a time); --jobs stays as the old spelling of both.
     extract.add_argument(
+        "--page-jobs",
         "--jobs",
+        dest="jobs",
         type=_positive,
         default=None,
         metavar="N",
-        help="scanned pages read at once (default: the number of cores)",
+        help="pages of a scan read by OCR at once (default: the number of cores);"
+        " --jobs is the same",
     )
     _add_batch(commands)
     review = commands.add_parser(
@@ -138,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("document", type=Path, metavar="DOC")
     review.add_argument(
         "-o", "--out", type=Path, default=None, metavar="FILE",
-        help="the HTML file (default: DOC's name with .review.html, here)",
+        help="the HTML file (default: DOC's file name and .review.html, in this folder)",
     )  # fmt: skip
     _add_dpi(review)
     corrections = commands.add_parser(
@@ -195,15 +209,31 @@ def _add_batch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         " OUT_DIR/documents.jsonl and the state OUT_DIR/state.sqlite. Running the same"
         " command again goes on where the last run stopped.",
     )
-    batch.add_argument("input_dir", type=Path, metavar="INPUT_DIR")
-    batch.add_argument("-o", "--out", required=True, type=Path, metavar="OUT_DIR")
+    batch.add_argument(
+        "input_dir",
+        type=Path,
+        metavar="INPUT_DIR",
+        help="the folder tree of reports; every file below it with a report suffix is read",
+    )
+    batch.add_argument(
+        "-o",
+        "--out",
+        required=True,
+        type=Path,
+        metavar="OUT_DIR",
+        help="the folder for records, documents.jsonl and the state; the same OUT_DIR again"
+        " resumes the batch",
+    )
     _add_reading_options(batch)
     batch.add_argument(
+        "--document-jobs",
         "--jobs",
+        dest="jobs",
         type=_positive,
         default=None,
         metavar="N",
-        help="documents read at once (default: the number of cores)",
+        help="documents read at once, each in its own process, its pages one at a time"
+        " (default: the number of cores); --jobs is the same",
     )
     batch.add_argument(
         "--no-review",
@@ -300,7 +330,7 @@ def run_review(path: Path, target: Path | None, settings: Settings) -> int:
     _report(result)
     if result.status is Status.FAILED:
         return ExitCode.INPUT_FAILED
-    target = target or Path(f"{path.stem}.review.html")
+    target = target or Path(f"{path.name}.review.html")
     places = DocumentPlaces(pages="", searchable="", review=target.name)
     files = document_files(
         _info(path, result),
@@ -339,8 +369,17 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
     taken: set[str] = set()  # names given to documents' own files
     corrections = read_log(settings.out) if settings.out is not None else []
     table_lines: list[dict[str, object]] = []
+    progress = None
+    if sys.stderr.isatty():  # a bar page by page; a pipe or a log gets the line per document
+        from thaireport.pipeline.progress import ExtractProgress, page_total
+
+        progress = ExtractProgress(sys.stderr, bar=True)
     for path in inputs:
-        result = process_document(path, settings)
+        if progress is None:
+            result = process_document(path, settings)
+        else:
+            with progress.reading(str(path), page_total(path)) as on_page:
+                result = process_document(path, replace(settings, on_page=on_page))
         _report(result)
         if result.status is Status.FAILED:
             failed += 1
@@ -447,6 +486,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             if not args.input_dir.is_dir():
                 parser.error(f"{args.input_dir} is not a directory")
             return run_batch_command(args, sys.argv[1:] if argv is None else argv)
+        folders = [str(p) for p in args.inputs if p.is_dir()]
+        if folders:
+            parser.error(
+                f"{', '.join(folders)}: a folder, not a file; to read every report below a"
+                f" folder, run `thaireport batch {folders[0]} -o OUT_DIR`"
+            )
         out = None if args.out == "-" else Path(args.out)
         if out is None and args.formats != ("jsonl",):
             parser.error("--out - streams JSON Lines only; give a directory for other formats")

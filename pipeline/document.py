@@ -7,6 +7,7 @@ over many files never stops at a bad one.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -78,7 +79,22 @@ class DocumentResult:
 
     @property
     def warnings(self) -> int:
-        return sum(len(r.warnings) for r in self.records)
+        return warning_count(self.records)
+
+
+def warning_count(records: Sequence[MeasureRecord]) -> int:
+    """The warnings of one document's records, each said once: one that names no cell and
+    is on many records (the file's encoding, a page that failed, a misnumbered section) is
+    one thing to check, not one per record."""
+    seen: set[tuple[str, ...]] = set()
+    for record in records:
+        for w in record.warnings:
+            seen.add(
+                (w.code, w.message)
+                if w.cell is None
+                else (record.record_id, w.code, w.message, w.cell)
+            )
+    return len(seen)
 
 
 def sha256_of(path: Path) -> str:
@@ -117,13 +133,17 @@ def detect_kind(path: Path) -> InputKind:
         )
     if path.suffix.lower() == ".pdf":
         raise InputError("not a PDF (no %PDF header); the file is damaged or misnamed", path=path)
+    if head.startswith(_UTF16_BOMS):  # its NUL bytes are no sign of a binary file
+        return InputKind.TEXT_EXPORT
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         # The head may end in the middle of a character; only an early error is fatal.
         if exc.start < len(head) - 4 and not _legacy_thai(head):
             raise UnsupportedInputError(
-                "not a PDF, an image or a UTF-8 text export", path=path
+                "not a PDF, an image or a text export in an encoding that is read"
+                f" ({ACCEPTED_ENCODINGS})",
+                path=path,
             ) from exc
     return InputKind.TEXT_EXPORT
 
@@ -157,7 +177,7 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
     if kind is InputKind.PDF:
         from thaireport.extract.pdf_tables import pdf_generic_tables
 
-        pages = list(pdf_pages(path, settings.ocr, max_pages=settings.max_pages))
+        pages = list(_told(pdf_pages(path, settings.ocr, max_pages=settings.max_pages), settings))
         report = report_from_pages(pages, path, settings.tables)
         measured = {r.page for s in report.sections for row in s.rows for c in row.cells.values()
                     for r in c.regions}  # fmt: skip
@@ -178,7 +198,7 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
         return replace(report, tables=(*report.tables, *tables))
     if kind is InputKind.IMAGE:
         return report_from_pages(
-            list(image_pages(path, settings.ocr, max_pages=settings.max_pages)),
+            list(_told(image_pages(path, settings.ocr, max_pages=settings.max_pages), settings)),
             path,
             settings.tables,
         )
@@ -188,6 +208,14 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
     if note:  # said on every record: its text may not be the file's
         report = replace(report, issues=(*report.issues, Issue("page-warning", f"page 1: {note}")))
     return report
+
+
+def _told(pages: Iterator[PageLayout], settings: Settings) -> Iterator[PageLayout]:
+    """Each page as it is read, told to `settings.on_page` (the CLI's progress bar)."""
+    for page in pages:
+        if settings.on_page is not None:
+            settings.on_page(page.number)
+        yield page
 
 
 MAX_DAMAGED_SHARE = 0.001  # of the characters: more is not a damaged UTF-8 file
@@ -208,10 +236,13 @@ def _legacy_thai(data: bytes) -> bool:
 def read_export_text(path: Path) -> tuple[str, str | None]:
     """The text of an export, and what to say when it was not clean UTF-8.
 
-    Exports saved by older Windows tools are in Windows-874 (TIS-620); a copy damaged in
-    transit has a few bad bytes. Both are read, and say so, rather than losing the file.
+    Exports saved by older Windows tools are in Windows-874 (TIS-620); Notepad's "Unicode"
+    is UTF-16 with a byte-order mark; a copy damaged in transit has a few bad bytes. All are
+    read, and the first and last say so, rather than losing the file.
     """
     data = path.read_bytes()
+    if data.startswith(_UTF16_BOMS):
+        return _utf16_text(data, path), None
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -225,7 +256,31 @@ def read_export_text(path: Path) -> tuple[str, str | None]:
         )
     if _legacy_thai(data):
         return data.decode("cp874"), "the file is not UTF-8; read as Windows-874 (TIS-620)"
-    raise UnsupportedInputError(f"not valid UTF-8 text (byte {first})", path=path)
+    raise UnsupportedInputError(
+        f"not valid UTF-8 text (byte {first}), nor Thai in Windows-874",
+        path=path,
+        hint=f"the encodings read are {ACCEPTED_ENCODINGS}; save the export in one of them"
+        " (in Notepad: Save As, Encoding UTF-8)",
+    )
+
+
+# UTF-16 is only taken with its byte-order mark: without one, its byte order is a guess.
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+ACCEPTED_ENCODINGS = (
+    'UTF-8, UTF-16 with a byte-order mark (Notepad\'s "Unicode"), Windows-874 (TIS-620)'
+)
+
+
+def _utf16_text(data: bytes, path: Path) -> str:
+    """UTF-16 by its byte-order mark (which the "utf-16" codec reads and drops)."""
+    try:
+        return data.decode("utf-16")
+    except UnicodeDecodeError as exc:
+        raise UnsupportedInputError(
+            f"starts with a UTF-16 byte-order mark but is not valid UTF-16 (byte {exc.start})",
+            path=path,
+            hint=f"the encodings read are {ACCEPTED_ENCODINGS}",
+        ) from exc
 
 
 def process_document(path: Path, settings: Settings | None = None) -> DocumentResult:

@@ -32,7 +32,7 @@ from thaireport.output.document_files import (
     DocumentPlaces,
     document_files,
 )
-from thaireport.pipeline.document import Status, process_document
+from thaireport.pipeline.document import Status, process_document, warning_count
 
 from thaireport.errors import MissingDependencyError, ThaiReportError
 from thaireport.settings import Settings
@@ -51,6 +51,7 @@ class DocumentTask:
     path: str  # the file as the batch names it; the records' source_path
     collection: tuple[str, ...] = ()  # its folders below the batch's input directory
     size: int = 0
+    pages: int = 1  # estimated before it is read, to weigh the progress bar's time left
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class DocumentReading:
 
     @property
     def warnings(self) -> int:
-        return sum(len(r.warnings) for r in self.records)
+        return warning_count(self.records)
 
 
 StartHook = Callable[[DocumentTask], None]
@@ -86,7 +87,7 @@ def _ignore(task: DocumentTask) -> None:
 def worker_settings(settings: Settings) -> Settings:
     """One document per worker and one page at a time within it: the parallelism is across
     documents, so it must not multiply with page-level parallelism."""
-    return replace(settings, out=None, ocr=replace(settings.ocr, jobs=1))
+    return replace(settings, out=None, ocr=replace(settings.ocr, jobs=1), on_page=None)
 
 
 def _worker_name() -> str:

@@ -166,6 +166,14 @@ class BatchState:
             )
         with self._commit() as db:
             db.execute("INSERT OR IGNORE INTO batch VALUES ('input_dir', ?)", (resolved,))
+            # as this run was given it: the records' source_path starts with it
+            db.execute("INSERT OR REPLACE INTO batch VALUES ('input_given', ?)", (str(input_dir),))
+
+    def input_given(self) -> str | None:
+        """The input directory as the last run was given it (None: a state written before
+        it was kept)."""
+        row = self._db.execute("SELECT value FROM batch WHERE key = 'input_given'").fetchone()
+        return str(row["value"]) if row is not None else None
 
     def start_run(self, command: Sequence[str]) -> int:
         with self._commit() as db:

@@ -108,7 +108,7 @@ def test_an_edited_csv_corrects_every_output(tmp_path: Path) -> None:
         ]
     )
     # the review page is written again with the corrected cell marked verified
-    page = (out / "ita-report-2567-thahin.review.html").read_text("utf-8")
+    page = (out / "ita-report-2567-thahin.txt.review.html").read_text("utf-8")
     assert f'data-cell="{target.record_id}:period"' in page
     cell = page.split(f'data-cell="{target.record_id}:period"')[0].rsplit("<td", 1)[1]
     assert "verified" in cell
@@ -189,7 +189,7 @@ def test_correcting_a_misread_scan_period(tmp_path: Path) -> None:
             said = [w.message for w in record.warnings if w.cell == "period"]
             assert said == [w.message for w in truth.warnings if w.cell == "period"]
     # the review page was rebuilt from its own embedded images
-    info, views = read_review((out / "ita-report-2567-thahin-scan.review.html").read_text())
+    info, views = read_review((out / "ita-report-2567-thahin-scan.pdf.review.html").read_text())
     assert len(views) == info.pages == 9
 
 
@@ -245,7 +245,10 @@ def test_documents_with_the_same_name_keep_their_own_review_pages(tmp_path: Path
     done = thaireport("extract", EXAMPLE_EXPORT, pdf, "-o", out, "--format", "jsonl,review")
     assert done.returncode == 0, done.stderr
     pages = sorted(p.name for p in out.glob("*.review.html"))
-    assert len(pages) == 2 and "ita-report-2567-thahin.review.html" in pages
+    assert pages == [
+        "ita-report-2567-thahin.pdf.review.html",
+        "ita-report-2567-thahin.txt.review.html",
+    ]
     records = jsonl(out / "records.jsonl")
     from_pdf = next(r for r in records if r.source_path.endswith(".pdf"))
     fixes = tmp_path / "fixes.json"
@@ -256,7 +259,7 @@ def test_documents_with_the_same_name_keep_their_own_review_pages(tmp_path: Path
     }
     assert sorted(verified.values()) == [False, True]
     (name,) = [n for n, v in verified.items() if v]
-    assert from_pdf.document_id[:8] in name or name == "ita-report-2567-thahin.review.html"
+    assert name == "ita-report-2567-thahin.pdf.review.html"
     assert read_review((out / name).read_text("utf-8"))[0].name.endswith(".pdf")
 
 
@@ -282,7 +285,9 @@ def test_corrections_survive_a_new_run_into_the_same_folder(tmp_path: Path) -> N
     again = jsonl(out / "records.jsonl")
     assert again == corrected
     assert again[2].normalized.period_start == dt.date(2024, 1, 1)
-    assert "cells verified</dt><dd>2<" in (out / "ita-report-2567-thahin.review.html").read_text()
+    assert (
+        "cells verified</dt><dd>2<" in (out / "ita-report-2567-thahin.txt.review.html").read_text()
+    )
 
     # a correction made when the cell read otherwise is not applied, and the record says so
     log = out / "corrections.jsonl"

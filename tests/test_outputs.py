@@ -49,7 +49,7 @@ def test_every_format_reads_back_to_the_same_records(kind: str, tmp_path: Path) 
     for line in lines:
         jsonschema.validate(json.loads(line), schema)
     records = jsonl(tmp_path / "records.jsonl")
-    review = (tmp_path / f"{INPUTS[kind].stem}.review.html").read_text("utf-8")
+    review = (tmp_path / f"{INPUTS[kind].name}.review.html").read_text("utf-8")
     assert review.count('<tr class="record"') == 11
     assert read_parquet(tmp_path / "records.parquet") == records
     assert read_sqlite(tmp_path / "records.sqlite") == records
@@ -128,10 +128,10 @@ def test_alto_and_hocr_of_a_scan_hold_thai_phrases(tmp_path: Path) -> None:
     scan = INPUTS["scan"]
     result = extract(scan, INPUTS["pdf"], "-o", tmp_path, "--format", "jsonl,alto,hocr")
     assert result.returncode == 0, result.stderr
-    folder = tmp_path / scan.stem
+    folder = tmp_path / scan.name
     altos = sorted(folder.glob("page-*.alto.xml"))
     assert len(altos) == 9 and len(sorted(folder.glob("page-*.hocr"))) == 9
-    assert not (tmp_path / INPUTS["pdf"].stem).exists()  # a text layer has no OCR pages
+    assert not (tmp_path / INPUTS["pdf"].name).exists()  # a text layer has no OCR pages
     ns = {"a": "http://www.loc.gov/standards/alto/ns-v4#"}
     strings = [
         s.get("CONTENT", "")
@@ -154,7 +154,7 @@ def test_searchable_pdf_of_a_scan_has_a_thai_text_layer(tmp_path: Path) -> None:
     scan = INPUTS["scan"]
     result = extract(scan, "-o", tmp_path, "--format", "jsonl,pdf")
     assert result.returncode == 0, result.stderr
-    path = tmp_path / f"{scan.stem}.searchable.pdf"
+    path = tmp_path / f"{scan.name}.searchable.pdf"
     with pdfplumber.open(path) as pdf:
         assert len(pdf.pages) == 9
         assert all(len(page.images) == 1 for page in pdf.pages)

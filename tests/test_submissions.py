@@ -258,13 +258,14 @@ def test_a_letter_gets_alto_for_every_page_a_searchable_pdf_and_its_text(
 def test_tables_that_are_not_measure_tables_are_in_tables_jsonl_and_sqlite(
     submission: tuple[Path, Path, subprocess.CompletedProcess[str]],
 ) -> None:
-    _, out, _ = submission
+    root, out, _ = submission
     index = documents(out)
     lines = [json.loads(t) for t in (out / "tables.jsonl").read_text("utf-8").splitlines()]
-    docx = [t for t in lines if t["source_path"] == "reports/report.docx"]
+    # source_path as the records have it: INPUT_DIR as given, and the path below it
+    docx = [t for t in lines if t["source_path"] == str(root / "reports" / "report.docx")]
     assert [t["kind"] for t in docx] == ["month-grid"]
     assert docx[0]["document_id"] == index["reports/report.docx"]["sha256"]
-    assert not [t for t in lines if t["source_path"] == "reports/report.pdf"]  # measures only
+    assert not [t for t in lines if t["source_path"] == str(root / "reports" / "report.pdf")]
     db = sqlite3.connect(out / "records.sqlite")
     try:
         stored = db.execute("SELECT table_id, kind FROM tables ORDER BY table_id").fetchall()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -62,6 +63,9 @@ class Settings:
     abort_on_error: bool = False
     strict: bool = False  # a document without a measure table counts as failed (exit 1)
     tables: TableStrategy = TableStrategy.AUTO
+    # Told each page's number as soon as it is read (the CLI's progress bar); None in a
+    # batch's workers, which report per document.
+    on_page: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def resolve(cls, value: Settings | dict[str, Any] | None = None) -> Settings:
