@@ -43,25 +43,29 @@ class FiscalYear(_Model):
     printed: str | None = Field(description="the fiscal-year line as printed")
     be: int = Field(description="Buddhist Era year, e.g. 2567")
     ce: int = Field(description="Common Era year in which the fiscal year ends")
-    start: dt.date
-    end: dt.date
+    start: dt.date = Field(description="first day of the fiscal year (1 October, CE)")
+    end: dt.date = Field(description="last day of the fiscal year (30 September, CE)")
 
 
 class SectionRef(_Model):
     heading: str = Field(description="the heading line as printed")
     number_printed: str | None = Field(description="the section number as printed, e.g. '๒'")
-    number_printed_value: int | None
+    number_printed_value: int | None = Field(
+        description="number_printed read as a number; null where none was printed"
+    )
     number_inferred: int = Field(description="position of the section in the document, from 1")
-    title: str
+    title: str = Field(description="the heading's text after its number")
 
 
 class Cells(_Model):
-    measure: str
-    method: str
-    responsible: str
-    period: str
-    result: str
-    outcome: str
+    """The six canonical columns, verbatim (wrapped lines joined, real line ends kept)."""
+
+    measure: str = Field(description="มาตรการ/กิจกรรม: the measure or activity")
+    method: str = Field(description="วิธีการดำเนินการ: how it is carried out")
+    responsible: str = Field(description="ผู้รับผิดชอบ: who is responsible")
+    period: str = Field(description="ระยะเวลาดำเนินการ: when, as printed")
+    result: str = Field(description="ผลการดำเนินการ: what was done")
+    outcome: str = Field(description="ผลลัพธ์ / ผลสัมฤทธิ์: what came of it")
 
 
 class DateValue(_Model):
@@ -86,10 +90,10 @@ class CountValue(_Model):
 
 
 class CellValues(_Model):
-    dates: list[DateValue] = []
-    percentages: list[PercentValue] = []
-    counts: list[CountValue] = []
-    steps: list[str] = []
+    dates: list[DateValue] = Field(default=[], description="date expressions, in order")
+    percentages: list[PercentValue] = Field(default=[], description="percentages, in order")
+    counts: list[CountValue] = Field(default=[], description="counts with a unit, in order")
+    steps: list[str] = Field(default=[], description="the cell's numbered items, one per step")
 
 
 PeriodBasis = Literal[
@@ -137,15 +141,19 @@ class Normalized(_Model):
 
 
 class CellLocation(_Model):
-    page: int
+    page: int = Field(description="page number, from 1")
     bbox: tuple[float, float, float, float] = Field(description="x0, top, x1, bottom in points")
-    confidence: float | None = None
+    confidence: float | None = Field(
+        default=None, description="mean OCR word confidence (0-100); null off OCR pages"
+    )
 
 
 class RecordWarning(_Model):
-    code: str
-    message: str
-    cell: str | None = None
+    code: str = Field(description="what kind of problem, e.g. section-number, period")
+    message: str = Field(description="what to check, in words")
+    cell: str | None = Field(
+        default=None, description="the column key it is about; null for the whole record"
+    )
 
 
 class Verification(_Model):
@@ -153,13 +161,15 @@ class Verification(_Model):
 
     read: str = Field(description="the cell's text as the pipeline read it")
     source: str = Field(description="the corrections file it came from")
-    at: dt.datetime
+    at: dt.datetime = Field(description="when the correction was applied")
 
 
 class Entity(_Model):
     """Something a cell names: who, where, when, how much, through which channel."""
 
-    label: EntityLabel
+    label: EntityLabel = Field(
+        description="ORG, GPE, PERSON, DATE, PERCENT, CARDINAL, URL, CHANNEL or POLICY"
+    )
     cell: str = Field(description="column key, or extra:<header as printed>")
     start: int = Field(description="offset of the first character in the cell's printed text")
     end: int = Field(description="offset after the last character in the cell's printed text")
@@ -175,11 +185,11 @@ class Entity(_Model):
 class Suggestion(_Model):
     """A stretch of a cell that reads as a vocabulary term OCR garbled; the cell is not changed."""
 
-    cell: str
-    start: int
-    end: int
+    cell: str = Field(description="column key, or extra:<header as printed>")
+    start: int = Field(description="offset of the first character in the cell's printed text")
+    end: int = Field(description="offset after the last character in the cell's printed text")
     original: str = Field(description="the cell's printed text from start to end")
-    corrected: str
+    corrected: str = Field(description="the vocabulary term it reads as")
     edits: int = Field(description="Levenshtein distance, spaces inside the stretch ignored")
 
 
@@ -187,14 +197,14 @@ class DocumentMetadata(_Model):
     """What the whole document is about (the same on each of its records)."""
 
     organization: str | None = Field(description="canonical long form")
-    organization_printed: str | None
+    organization_printed: str | None = Field(description="the organization as the title printed")
     organization_type: str | None = Field(description="e.g. องค์การบริหารส่วนตำบล")
     organization_name: str | None = Field(description="the name without its type, e.g. ท่าหิน")
     organization_abbreviation: str | None = Field(description="e.g. อบต.ท่าหิน")
-    subdistrict: str | None
-    district: str | None
-    province: str | None
-    fiscal_year: FiscalYear | None
+    subdistrict: str | None = Field(description="ตำบล, where named")
+    district: str | None = Field(description="อำเภอ, where named")
+    province: str | None = Field(description="จังหวัด, where named")
+    fiscal_year: FiscalYear | None = Field(description="the document's resolved fiscal year")
     report_kind: str | None = Field(description="e.g. ita-measure-results")
     sources: dict[str, str] = Field(
         default_factory=dict,
@@ -206,29 +216,41 @@ class MeasureRecord(_Model):
     """One row of a measure table, as printed and normalized."""
 
     # records of 1.0 (no collection, no verified) still read; what is written is current
-    schema_version: Literal["1.0", "1.1", "1.2"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1", "1.2"] = Field(
+        default=SCHEMA_VERSION, description="the version of this schema the record follows"
+    )
     record_id: str = Field(
         default="",
         description="stable id: document sha256 (16 hex), section position and row, e.g."
         " 8d681180e422761b-s07-r002; the same on every run over the same file",
     )
     document_id: str = Field(description="sha256 of the input file")
-    source_path: str
-    source_kind: str
+    source_path: str = Field(
+        description="the input as the command was given it: extract's INPUT verbatim; in a"
+        " batch, INPUT_DIR joined with the path below it (docs/records.md)"
+    )
+    source_kind: str = Field(
+        description="how the document was read: text-layer, ocr, text-export, document-file"
+        " (DOCX, ODT) or mixed (pages read in different ways; see page_sources)"
+    )
     collection: list[str] = Field(
         default_factory=list,
         description="folders between a batch's input directory and the file, outermost"
         " first (province, district, …); empty outside a batch",
     )
-    page_first: int
-    page_last: int
-    report_title: str | None
-    organization: str | None
-    fiscal_year: FiscalYear | None
-    section: SectionRef
+    page_first: int = Field(description="first page the row is on, from 1")
+    page_last: int = Field(description="last page the row is on (a row may cross pages)")
+    report_title: str | None = Field(description="the report's title line as printed")
+    organization: str | None = Field(
+        description="the resolved organization, the same as document.organization"
+    )
+    fiscal_year: FiscalYear | None = Field(
+        description="the resolved fiscal year, the same as document.fiscal_year"
+    )
+    section: SectionRef = Field(description="the ประเด็นที่ N section the row is in")
     row_index: int = Field(description="row within its section, from 1")
     record_index: int = Field(description="row within the document, from 1")
-    cells: Cells
+    cells: Cells = Field(description="the six canonical columns, verbatim")
     extra_cells: dict[str, str] = Field(
         default_factory=dict, description="columns that match none of the six keys"
     )
@@ -242,18 +264,28 @@ class MeasureRecord(_Model):
         description="cells of a merged cell printed once over several rows: column key (or"
         " extra header) -> row_index of the row it was printed in; the text is repeated here",
     )
-    normalized: Normalized
+    normalized: Normalized = Field(description="values computed from the cells")
     page_sources: dict[str, str] = Field(
         default_factory=dict, description="page number -> how it was read: text-layer or ocr"
     )
-    locations: dict[str, list[CellLocation]] = Field(default_factory=dict)
-    warnings: list[RecordWarning] = Field(default_factory=list)
+    locations: dict[str, list[CellLocation]] = Field(
+        default_factory=dict,
+        description="column key -> where the cell is printed: a page and box per piece (a"
+        " cell may cross pages); empty for text exports",
+    )
+    warnings: list[RecordWarning] = Field(
+        default_factory=list, description="what a person should check in this record"
+    )
     verified: dict[str, Verification] = Field(
         default_factory=dict,
         description="cells checked by a person (thaireport apply-corrections), by column key",
     )
-    document: DocumentMetadata | None = None
-    entities: list[Entity] = Field(default_factory=list)
+    document: DocumentMetadata | None = Field(
+        default=None, description="what the whole document is about, the same on each record"
+    )
+    entities: list[Entity] = Field(
+        default_factory=list, description="what the cells name: organizations, places, dates"
+    )
     suggestions: list[Suggestion] = Field(
         default_factory=list,
         description="stretches that read as a domain term OCR garbled; the cell is not changed",
