@@ -23,6 +23,27 @@ def repaired(text: str) -> str:
     return repair_thai(text).text
 
 
+def names_a_month(label: str) -> bool:
+    """Whether a header label is a month column's (ต.ค., "ม.ค.", …), as action plans print.
+
+    Printed sideways, a month's letters come out of a text layer one run a line, last
+    first (". ค . ต"): the runs are read the other way round too. A column under a year
+    ("พ.ศ. 2567 / …") is a month's even where the month is drawn, not written: a year
+    over columns is a calendar."""
+    if _UNDER_A_YEAR.match(label):
+        return True
+    squashed = "".join(label.split())
+    backwards = "".join(reversed(_CLUSTER.findall(squashed)))  # ".ค.มี" -> "มี.ค."
+    return any(
+        _MONTHS.search(text) for text in (squashed, backwards, "".join(label.split("\n")[::-1]))
+    )
+
+
+# a letter and the marks above or below it: the unit a sideways line is reversed by
+_CLUSTER = re.compile(r"(?s).[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]*")
+_UNDER_A_YEAR = re.compile(r"พ\.\s*ศ\.\s*[0-9๐-๙]{4}\b")
+
+
 def table_kind(header: Sequence[Sequence[str]]) -> str:
     """ "month-grid" (a column per month), "score" (indicators and scores) or "table"."""
     # month names printed sideways come out of a text layer line by line, last line first

@@ -15,6 +15,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from thaireport.extract.generic_tables import MIN_MONTHS, names_a_month
 from thaireport.extract.header import (
     COLUMN_KEYS,
     GROUP_SEPARATOR,
@@ -26,7 +27,13 @@ from thaireport.extract.header import (
 from thaireport.extract.lines import block_text, group_lines
 from thaireport.extract.sections import parse_section_heading
 from thaireport.extract.tables.grid import Grid, find_grids
-from thaireport.extract.tables.ruled import cell_texts, header_of, header_text, read_cells
+from thaireport.extract.tables.ruled import (
+    cell_texts,
+    header_of,
+    header_text,
+    is_month_grid,
+    read_cells,
+)
 
 from thaireport.model import Box, PageLayout, Rule, SectionHeading, TextLine, Word
 from thaireport.settings import TableStrategy
@@ -564,6 +571,9 @@ def _grid_parts(
             if box.x0 <= w.box.middle_x <= box.x1 and box.top <= w.box.middle_y <= box.bottom
         ]
         texts = cell_texts(grid, read_cells(grid, inside))
+        if is_month_grid(grid, texts):
+            boxes.append(box)  # a table of another kind: neither measures nor page text
+            continue
         header = header_of(grid, texts)
         columns = Columns(grid.xs, ruled=True)
         if header is not None:
@@ -692,6 +702,11 @@ def read_page_items(
             labels = _band_labels(band_words, em)
             if len(labels) == columns.count:
                 header = labels
+        if sum(1 for label in header if names_a_month(label)) >= MIN_MONTHS:
+            # an action plan's month grid (แบบ ผด. 02), not a measure table: its lines stay
+            # the page's text, and the PDF's ruled tables are kept as tables of their kind
+            used.difference_update(id(ln) for ln in in_band)
+            continue
         bottom = _table_bottom(page.rules, columns, band.bottom, end)
         words = take_words(band.bottom, bottom, columns)
         rows = _table_rows(words, columns, _row_rules(page.rules, columns, band.bottom, bottom))

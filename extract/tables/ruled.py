@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from thaireport.extract.generic_tables import MIN_MONTHS, names_a_month
 from thaireport.extract.header import GROUP_SEPARATOR, match_header, own_label
 from thaireport.extract.lines import group_lines
 from thaireport.extract.tables.grid import Grid, GridCell, cell_words
@@ -60,22 +61,43 @@ def _cell_text(words: Sequence[Word], cell: GridCell) -> str:
     return header_text(words)
 
 
+def _depths(grid: Grid) -> list[int]:
+    """Header depths a grid allows: a header ends on a line every column has (no cell runs
+    on below it)."""
+    return [
+        depth
+        for depth in range(1, min(MAX_HEADER_ROWS, grid.rows) + 1)
+        if not any(c.row < depth < c.row_end for c in grid.cells)
+    ]
+
+
+def _labels(grid: Grid, texts: dict[GridCell, str], depth: int) -> list[str]:
+    labels = []
+    for col in range(grid.columns):
+        parts = [
+            texts[c]
+            for c in sorted(grid.cells, key=lambda c: c.row)
+            if c.row < depth and c.col <= col < c.col_end and texts[c]
+        ]
+        labels.append(GROUP_SEPARATOR.join(parts))
+    return labels
+
+
+def is_month_grid(grid: Grid, texts: dict[GridCell, str]) -> bool:
+    """An action plan's table (แบบ ผด. 02): it names โครงการ and หน่วยงาน too, but its
+    columns are months, a table of its own kind (extract.generic_tables)."""
+    return any(
+        sum(1 for label in _labels(grid, texts, depth) if names_a_month(label)) >= MIN_MONTHS
+        for depth in _depths(grid)
+    )
+
+
 def header_of(grid: Grid, texts: dict[GridCell, str]) -> RuledHeader | None:
     """The header rows of a grid, or None when its top rows name too few columns."""
     best: RuledHeader | None = None
     # a header may stand alone at a page's foot, its rows on the next page
-    for depth in range(1, min(MAX_HEADER_ROWS, grid.rows) + 1):
-        # a header ends on a line every column has: no cell runs on below it
-        if any(c.row < depth < c.row_end for c in grid.cells):
-            continue
-        labels = []
-        for col in range(grid.columns):
-            parts = [
-                texts[c]
-                for c in sorted(grid.cells, key=lambda c: c.row)
-                if c.row < depth and c.col <= col < c.col_end and texts[c]
-            ]
-            labels.append(GROUP_SEPARATOR.join(parts))
+    for depth in _depths(grid):
+        labels = _labels(grid, texts, depth)
         # matched on the column's own (lowest) label; the group label when it has none
         keys = len(match_header([own_label(label) for label in labels]))
         if keys >= MIN_KEYS and (best is None or keys > best.keys):
