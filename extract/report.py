@@ -62,10 +62,18 @@ class _OpenTable:
         rows = list(part.rows)
         if rows and self.rows and part.page > self.last_page and self._continues(rows[0]):
             previous = _printed(self.rows[-1])
+            went_on: dict[int, CellLines] = {}
             for index, cell in enumerate(rows[0]):
                 if index < len(previous):
                     previous[index].lines.extend(cell.lines)
+                    went_on[id(cell)] = previous[index]
             rows = rows[1:]
+            # a merged cell that began on the last page and goes on over rows here is
+            # the cell printed there, not its part on this page
+            for row in rows:
+                for cell in row:
+                    if cell.filled_from is not None and id(cell.filled_from) in went_on:
+                        cell.filled_from = went_on[id(cell.filled_from)]
         self.rows.extend(rows)
         self.last_page = part.page
 

@@ -11,9 +11,10 @@ continues the previous page's table with its columns. The result is a sequence o
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from thaireport.extract.generic_tables import MIN_MONTHS, names_a_month
 from thaireport.extract.header import (
@@ -284,6 +285,22 @@ def _header_lines(lines: Sequence[TextLine], start: int, em: float) -> tuple[int
         if (len(found), score) > best[:2]:
             best = (len(found), score, count)
     return best
+
+
+_PAGE_NUMBER = re.compile(
+    r"(?:[-–—]\s*[0-9๐-๙]{1,4}\s*[-–—]|หน้า\s*[0-9๐-๙]{1,4}(?:\s*/\s*[0-9๐-๙]{1,4})?)"
+)
+MARGIN_SHARE = 0.1  # of the page's height: the bands at its top and foot that hold furniture
+
+
+def _page_number(line: TextLine, page_height: float) -> bool:
+    """A page number ("- ๖ -", "หน้า ๖", "หน้า 6/16") on a line of its own, in the band at
+    the top or the foot of the page."""
+    edge = (
+        line.box.bottom < MARGIN_SHARE * page_height
+        or line.box.top > (1 - MARGIN_SHARE) * page_height
+    )
+    return edge and _PAGE_NUMBER.fullmatch(line.text.strip()) is not None
 
 
 def _free_standing(line: TextLine, walls: Sequence[Rule], em: float) -> bool:
@@ -602,6 +619,12 @@ def read_page_items(
     their cells from the cells, and the rest of the page from text.
     """
     all_lines = group_lines(page.words)
+    # Page numbers are furniture, never cell text, even where a table's rules run past
+    # them into the page's margin: the table is read without them, and they stay lines.
+    furniture = [ln for ln in all_lines if _page_number(ln, page.height)]
+    if furniture:
+        held = {id(w) for ln in furniture for w in ln.words}
+        page = replace(page, words=tuple(w for w in page.words if id(w) not in held))
     grid_parts: list[TablePart] = []
     grid_boxes: list[Box] = []
     if strategy is not TableStrategy.TEXT:
@@ -619,7 +642,8 @@ def read_page_items(
     lines = [
         ln
         for ln in all_lines
-        if not any(
+        if any(ln is f for f in furniture)
+        or not any(
             b.x0 <= ln.box.middle_x <= b.x1 and b.top <= ln.box.middle_y <= b.bottom
             for b in grid_boxes
         )
@@ -666,6 +690,8 @@ def read_page_items(
         chosen = []
         for line in lines:
             if id(line) in used or not (top <= line.box.middle_y < bottom):
+                continue
+            if any(line is f for f in furniture):
                 continue
             inside = [w for w in line.words if columns.index_of(w.box.middle_x) is not None]
             if inside:

@@ -36,6 +36,7 @@ _CONTENT_OF_SEED = {
     1001: "council",
     1002: "regrouped",
     1003: "example",
+    1008: "regrouped",
     1011: "regrouped",
 }
 
@@ -190,3 +191,24 @@ def test_unruled_two_level_header_keeps_its_columns_apart(
     record = result.records[0]
     assert record.cells.responsible == "สำนักปลัด"
     assert _squash(record.cells.period) == _squash(produced.expected.records[0].cells["period"])
+
+
+@pytest.mark.parametrize("producer", ["libreoffice", "chromium"])
+def test_merged_cell_across_a_page_break_fills_the_rows_below_it(
+    corpus_cache: Path, producer: str
+) -> None:
+    """s1008 (Loma 13 pt, portrait, fully ruled, merged measure and responsible cells, no
+    repeated header, page numbers). A merged cell printed on page 2 spans its row's rest on
+    page 3 and the row below: that row is filled from the cell printed on page 2 (it was
+    filled from the empty part on page 3). Chromium draws the merged cell's column rules
+    from above the page's top, round the page number "- 8 -", and leaves the rules of the
+    other columns apart: the number stays out of the cells, and the row rules still join."""
+    produced, result = _layout(1008, corpus_cache, producer)
+    expected = produced.expected.records
+    assert len(result.records) == len(expected) == 16
+    for want, got in zip(expected, result.records, strict=True):
+        assert _squash(got.cells.measure) == _squash(want.cells["measure"])
+        assert got.cells.responsible == want.cells["responsible"]
+        # the record counts a section's rows from 1, the plan from 0
+        assert {k: v - 1 for k, v in got.filled_from.items()} == dict(want.filled_from)
+    assert not any(re.search(r"-\s*\d+\s*-", r.cells.method) for r in result.records)

@@ -171,36 +171,51 @@ def _grid(hs: Sequence[Segment], vs: Sequence[Segment]) -> Grid | None:
     return Grid(tuple(xs), tuple(ys), tuple(cells))
 
 
-OPEN_EDGE = 6.0  # points: side rules running this far past the last row rule leave it open
+OPEN_EDGE = 6.0  # points: column rules running this far past every row rule are open
 
 
-def _closed(hs: Sequence[Segment], vs: Sequence[Segment]) -> list[Segment]:
-    """The frame's row rules, with a rule where a page break cut the table open.
+def _open_ends(hs: Sequence[Segment], vs: Sequence[Segment]) -> list[Segment]:
+    """Row rules where a page break cut a table open.
 
     Chromium draws no border where a page break cuts a row: the row's cells go on to the
-    page's foot (or start at its top) between the column rules alone. Where both side
-    rules of the frame run on past its last (or first) row rule, and end together, the row
-    ends (or starts) where they do, as the printed page shows it.
+    page's foot (or start at its top) between the column rules alone, and a merged cell
+    leaves no rule under its columns, so the rules of one row need not even touch. Column
+    rules that run more than `OPEN_EDGE` past the last (first) row rule they cross, and end
+    together, end (start) a row there, as the printed page shows it.
     """
-    closed = list(hs)
-    left, right = min(vs, key=lambda v: v.at), max(vs, key=lambda v: v.at)
-    top, bottom = min(h.at for h in hs), max(h.at for h in hs)
-    if left.end > bottom + OPEN_EDGE and abs(left.end - right.end) <= SNAP:
-        closed.append(Segment(min(left.end, right.end), left.at, right.at))
-    if left.start < top - OPEN_EDGE and abs(left.start - right.start) <= SNAP:
-        closed.append(Segment(max(left.start, right.start), left.at, right.at))
-    return closed
+
+    def crossed(v: Segment) -> list[float]:
+        return [h.at for h in hs if h.covers(v.at) and v.covers(h.at)]
+
+    bottoms: list[tuple[float, float]] = []  # (y, x) of open lower ends
+    tops: list[tuple[float, float]] = []
+    for v in vs:
+        ys = crossed(v)
+        if not ys:
+            continue
+        if v.end > max(ys) + OPEN_EDGE:
+            bottoms.append((v.end, v.at))
+        if v.start < min(ys) - OPEN_EDGE:
+            tops.append((v.start, v.at))
+    closing = []
+    for ends in (bottoms, tops):
+        group: list[tuple[float, float]] = []
+        for y, x in [*sorted(ends), (float("inf"), 0.0)]:
+            if group and y - group[0][0] > SNAP:
+                if len(group) >= 2:
+                    xs = [gx for _, gx in group]
+                    closing.append(Segment(group[0][0], min(xs), max(xs)))
+                group = []
+            group.append((y, x))
+    return closing
 
 
 def find_grids(rules: Sequence[Rule]) -> list[Grid]:
     """The ruled tables of a page, top to bottom."""
     hs = merge_segments(rules, horizontal=True)
     vs = merge_segments(rules, horizontal=False)
-    grids = [
-        g
-        for frame_h, frame_v in _frames(hs, vs)
-        if (g := _grid(_closed(frame_h, frame_v), frame_v))
-    ]
+    hs = [*hs, *_open_ends(hs, vs)]
+    grids = [g for frame in _frames(hs, vs) if (g := _grid(*frame)) is not None]
     return sorted(grids, key=lambda g: g.ys[0])
 
 
