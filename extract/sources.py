@@ -15,7 +15,6 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from PIL import Image, ImageSequence, UnidentifiedImageError
-from thaireport.extract.pdf_layout import check_page_count, read_pdf_layout
 from thaireport.extract.textlayer import private_use_share, thai_word_share
 
 from thaireport.errors import (
@@ -292,6 +291,8 @@ def pdf_pages(
 ) -> Iterator[PageLayout]:
     """Each page from its text layer when that is usable, else by OCR; a PDF of more than
     `max_pages` pages is refused before any page is read."""
+    # Here, not at the top: pdfplumber costs 0.1 s to import, and an image needs none of it.
+    from thaireport.extract.pdf_layout import read_pdf_layout
 
     def items() -> Iterator[PageLayout | _OcrJob]:
         for page in read_pdf_layout(path, max_pages=max_pages):
@@ -322,11 +323,16 @@ def image_pages(
         raise InputError("not a readable image", path=path) from exc
     except Image.DecompressionBombError as exc:
         raise TooLargeInputError(f"image too large to be a page scan ({exc})", path=path) from exc
-    try:
-        check_page_count(getattr(image, "n_frames", 1), max_pages, path)
-    except TooLargeInputError:
-        image.close()
-        raise
+    count = getattr(image, "n_frames", 1)
+    if max_pages is not None and count > max_pages:
+        # Imported only to refuse the file: it loads the PDF stack, which an image needs not.
+        from thaireport.extract.pdf_layout import check_page_count
+
+        try:
+            check_page_count(count, max_pages, path)
+        except TooLargeInputError:
+            image.close()
+            raise
 
     def items() -> Iterator[PageLayout | _OcrJob]:
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):

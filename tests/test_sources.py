@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from thaireport.extract.sources import layer_problem
 
 from thaireport.model import Box, PageLayout, TextSource, Word
+from thaireport.settings import OcrSettings
 
 REAL = "ประชาชนในพื้นที่มีการรับรู้เกี่ยวกับข้อมูลข่าวสารต่างๆ เพิ่มขึ้น เช่น ข้อมูลการรับบริการ "
 
@@ -34,3 +38,17 @@ def test_mojibake_goes_to_ocr() -> None:
     # Thai letters in no order, as a broken font encoding gives them
     shuffled = "".join(sorted(REAL * 5, key=lambda c: (ord(c) * 7919) % 104729))
     assert "mojibake" in (layer_problem(page(shuffled)) or "")
+
+
+def test_an_image_of_more_frames_than_allowed_is_refused(tmp_path: Path) -> None:
+    from PIL import Image
+    from thaireport.extract.sources import image_pages
+
+    from thaireport.errors import TooLargeInputError
+
+    path = tmp_path / "three.tif"
+    frames = [Image.new("L", (40, 30), 255) for _ in range(3)]
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    with pytest.raises(TooLargeInputError) as caught:
+        list(image_pages(path, OcrSettings(jobs=1), max_pages=2))
+    assert caught.value.message == "3 pages, more than the limit of 2 pages for one report"
