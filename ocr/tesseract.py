@@ -198,13 +198,18 @@ def _run_tesseract(
     """
     started = time.monotonic()
     limit = int(timeout) or None
-    with subprocess.Popen(
-        [PROGRAM, *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=os.environ.copy(),
-    ) as process:
+    try:
+        process = subprocess.Popen(
+            [PROGRAM, *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=os.environ.copy(),
+        )
+    except FileNotFoundError:
+        cached_probe()  # the error that names the package to install, if it was never there
+        raise
+    with process:
         try:
             if meanwhile is not None:
                 meanwhile()
@@ -234,7 +239,14 @@ def recognize(
     `meanwhile` is called while Tesseract runs (see `_run_tesseract`).
     """
     settings = settings or OcrSettings()
-    cached_probe()
+
+    def checked() -> None:
+        # The probe (two short runs of the program, 0.07 s) while the page is read, not
+        # before: its errors still come first, and stop the reading.
+        cached_probe()
+        if meanwhile is not None:
+            meanwhile()
+
     # Tesseract's OpenMP threads fight each other when pages run in parallel (measured:
     # 4.3 s/page against 11.8 s on 2 cores); one thread per process is also fastest alone.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -249,7 +261,7 @@ def recognize(
             [str(source), str(base), "-l", settings.languages, "--psm", str(settings.psm),
              "--dpi", str(dpi), "-c", "tessedit_create_tsv=1", "-c", "tessedit_create_txt=1"],
             settings.timeout,
-            meanwhile,
+            checked,
         )  # fmt: skip
         tsv_path, txt_path = base.with_suffix(".tsv"), base.with_suffix(".txt")
         if not tsv_path.exists():

@@ -16,6 +16,7 @@ from PIL import Image
 from thaireport.ocr import tesseract
 from thaireport.ocr.tesseract import OcrError, detect_orientation, recognize
 
+from thaireport.errors import MissingDependencyError
 from thaireport.settings import OcrSettings
 
 TSV = (
@@ -159,3 +160,32 @@ def test_a_failure_meanwhile_stops_tesseract_and_is_raised(
 
     with pytest.raises(MemoryError, match="no room"):
         recognize(page, OcrSettings(timeout=120), dpi=200, meanwhile=fail)
+
+
+def test_the_probe_runs_with_the_reading_and_its_error_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: Image.Image
+) -> None:
+    """Missing language data: the page's run is stopped, the error names the package."""
+    on_path(monkeypatch, fake(tmp_path / "bin", "time.sleep(60)\n"))
+    calls: list[str] = []
+
+    def probe() -> None:
+        calls.append("probe")
+        raise MissingDependencyError(
+            "tesseract has no language data for tha",
+            hint="install it: apt-get install tesseract-ocr-tha",
+        )
+
+    monkeypatch.setattr(tesseract, "cached_probe", probe)
+    with pytest.raises(MissingDependencyError, match="no language data for tha"):
+        recognize(page, OcrSettings(timeout=120), dpi=200, meanwhile=lambda: calls.append("x"))
+    assert calls == ["probe"]  # nothing else is loaded for a page that cannot be read
+
+
+def test_a_missing_program_is_the_probes_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: Image.Image
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract there
+    monkeypatch.setattr(tesseract, "cached_probe", tesseract.probe)
+    with pytest.raises(MissingDependencyError, match="tesseract is not installed"):
+        recognize(page, OcrSettings(), dpi=200)
