@@ -11,7 +11,7 @@ import bisect
 import itertools
 import re
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import cv2
@@ -159,7 +159,17 @@ def _ink_warnings(regions: Sequence[Box], words: Sequence[Word]) -> list[str]:
     return out
 
 
-def _read(image: Image.Image, dpi: int, settings: OcrSettings) -> Read:
+def _read(
+    image: Image.Image,
+    dpi: int,
+    settings: OcrSettings,
+    meanwhile: Callable[[], object] | None = None,
+) -> Read:
+    def load() -> None:
+        _load_while_tesseract_reads()
+        if meanwhile is not None:
+            meanwhile()
+
     prepared = prepare(
         image, dpi, flatten=settings.flatten, deskew=settings.deskew, median=settings.median
     )
@@ -167,9 +177,7 @@ def _read(image: Image.Image, dpi: int, settings: OcrSettings) -> Read:
     source = prepared.gray if settings.image == "gray" else prepared.binary
     if settings.erase_rules:
         source = erase(source, mask)
-    ocr = recognize(
-        Image.fromarray(source), settings, dpi=dpi, meanwhile=_load_while_tesseract_reads
-    )
+    ocr = recognize(Image.fromarray(source), settings, dpi=dpi, meanwhile=load)
     ocr = _rejoin_detached_marks(ocr, source, settings, dpi)
     if settings.reread_latin and "+" in settings.languages:
         ocr = _reread_latin(ocr, source, settings, dpi)
@@ -367,12 +375,18 @@ def _implausible(ocr: OcrPage, settings: OcrSettings) -> bool:
 
 
 def ocr_page_layout(
-    image: Image.Image, *, number: int, dpi: int, settings: OcrSettings | None = None
+    image: Image.Image,
+    *,
+    number: int,
+    dpi: int,
+    settings: OcrSettings | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> PageLayout:
     """Read one page image. Upside-down and sideways pages are turned first.
 
     Orientation detection (OSD) costs a third of a recognition, so it runs only when the
-    first reading is poor — as it is for a page that is not upright.
+    first reading is poor — as it is for a page that is not upright. `meanwhile` is called
+    once, while Tesseract reads the page (the caller's own loading, see extract.sources).
     """
     settings = settings or OcrSettings()
     if settings.work_dpi and dpi > settings.work_dpi * 1.05:
@@ -385,7 +399,7 @@ def ocr_page_layout(
         mode = "RGB" if image.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr") else "L"
         image = image.convert(mode).resize(size, Image.Resampling.BOX)
         dpi = settings.work_dpi
-    ocr, rules, skew, inked = _read(image, dpi, settings)
+    ocr, rules, skew, inked = _read(image, dpi, settings, meanwhile)
     rotation = 0
     if _implausible(ocr, settings):
         rotation = detect_orientation(image, dpi=dpi)
