@@ -7,7 +7,7 @@ points or mojibake after repair is rasterized and read by OCR instead.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,7 +15,6 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from PIL import Image, ImageSequence, UnidentifiedImageError
-from thaireport.extract.pdf_layout import check_page_count, read_pdf_layout
 from thaireport.extract.textlayer import private_use_share, thai_word_share
 
 from thaireport.errors import (
@@ -212,12 +211,16 @@ def failed_page(number: int, width: float, height: float, failure: str) -> PageL
     return PageLayout(number, width, height, (), (), TextSource.OCR, failure=failure)
 
 
-def _run_job(job: _OcrJob, settings: OcrSettings) -> PageLayout:
+def _run_job(
+    job: _OcrJob, settings: OcrSettings, meanwhile: Callable[[], object] | None = None
+) -> PageLayout:
     # The OCR stack (OpenCV, the digit model, Tesseract) is imported by the pages that need it.
     from thaireport.extract.ocr_layout import ocr_page_layout
 
     try:
-        layout = ocr_page_layout(job.image, number=job.number, dpi=job.dpi, settings=settings)
+        layout = ocr_page_layout(
+            job.image, number=job.number, dpi=job.dpi, settings=settings, meanwhile=meanwhile
+        )
     except MissingDependencyError:
         raise  # no Tesseract at all: no page can be read, the document fails
     except (ThaiReportError, OSError) as exc:  # a timeout or a crash of Tesseract on this page
@@ -249,16 +252,24 @@ def load_shared_data() -> None:
 
 
 def _read_in_order(
-    items: Iterable[PageLayout | _OcrJob], settings: OcrSettings
+    items: Iterable[PageLayout | _OcrJob],
+    settings: OcrSettings,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[PageLayout]:
     """Pages in order; OCR jobs run on `settings.jobs` processes, a few pages ahead.
 
     The window keeps memory bounded for long documents: at most twice as many page images
-    as workers are held at once.
+    as workers are held at once. `meanwhile` is called once in this process while the first
+    page is read by OCR (never for a document that needs none): one page after another,
+    while its Tesseract runs; with workers, once the first page is handed to them.
     """
+    pending_call = [meanwhile] if meanwhile is not None else []
     if settings.jobs <= 1:
         for item in items:
-            yield item if isinstance(item, PageLayout) else _run_job(item, settings)
+            if isinstance(item, PageLayout):
+                yield item
+            else:
+                yield _run_job(item, settings, pending_call.pop() if pending_call else None)
         return
     window = 2 * settings.jobs
     pending: deque[Future[PageLayout] | PageLayout] = deque()
@@ -274,6 +285,8 @@ def _read_in_order(
                     load_shared_data()
                     pool = ProcessPoolExecutor(max_workers=settings.jobs)
                 pending.append(pool.submit(_run_job, item, settings))
+                if pending_call:
+                    pending_call.pop()()
             while len(pending) > window:
                 yield _result(pending.popleft())
         while pending:
@@ -288,10 +301,16 @@ def _result(item: Future[PageLayout] | PageLayout) -> PageLayout:
 
 
 def pdf_pages(
-    path: Path, settings: OcrSettings, *, max_pages: int | None = None
+    path: Path,
+    settings: OcrSettings,
+    *,
+    max_pages: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[PageLayout]:
     """Each page from its text layer when that is usable, else by OCR; a PDF of more than
-    `max_pages` pages is refused before any page is read."""
+    `max_pages` pages is refused before any page is read. `meanwhile`: see `_read_in_order`."""
+    # Here, not at the top: pdfplumber costs 0.1 s to import, and an image needs none of it.
+    from thaireport.extract.pdf_layout import read_pdf_layout
 
     def items() -> Iterator[PageLayout | _OcrJob]:
         for page in read_pdf_layout(path, max_pages=max_pages):
@@ -309,24 +328,34 @@ def pdf_pages(
                 continue
             yield _OcrJob(image, page.number, dpi, note=f"read by OCR: {problem}")
 
-    yield from _read_in_order(items(), settings)
+    yield from _read_in_order(items(), settings, meanwhile)
 
 
 def image_pages(
-    path: Path, settings: OcrSettings, *, max_pages: int | None = None
+    path: Path,
+    settings: OcrSettings,
+    *,
+    max_pages: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[PageLayout]:
-    """Every frame of an image file (multi-page TIFF too), read by OCR."""
+    """Every frame of an image file (multi-page TIFF too), read by OCR. `meanwhile`: see
+    `_read_in_order`."""
     try:
         image = Image.open(path)
     except UnidentifiedImageError as exc:
         raise InputError("not a readable image", path=path) from exc
     except Image.DecompressionBombError as exc:
         raise TooLargeInputError(f"image too large to be a page scan ({exc})", path=path) from exc
-    try:
-        check_page_count(getattr(image, "n_frames", 1), max_pages, path)
-    except TooLargeInputError:
-        image.close()
-        raise
+    count = getattr(image, "n_frames", 1)
+    if max_pages is not None and count > max_pages:
+        # Imported only to refuse the file: it loads the PDF stack, which an image needs not.
+        from thaireport.extract.pdf_layout import check_page_count
+
+        try:
+            check_page_count(count, max_pages, path)
+        except TooLargeInputError:
+            image.close()
+            raise
 
     def items() -> Iterator[PageLayout | _OcrJob]:
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
@@ -346,4 +375,4 @@ def image_pages(
             yield _OcrJob(frame.copy(), number, dpi, warning=warning)
 
     with image:
-        yield from _read_in_order(items(), settings)
+        yield from _read_in_order(items(), settings, meanwhile)

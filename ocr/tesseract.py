@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -184,10 +185,68 @@ def _spaces_from_text(
     return [False] * len(words), start
 
 
-def recognize(image: Image.Image, settings: OcrSettings | None = None, *, dpi: int) -> OcrPage:
-    """Run Tesseract once on a page image; glyph boxes, confidences and phrase spaces."""
+def _run_tesseract(
+    args: list[str], timeout: float, meanwhile: Callable[[], object] | None = None
+) -> None:
+    """Run the program once; a failure or a time-out is an `OcrError`.
+
+    Called directly, not through pytesseract: importing pytesseract imports pandas (and
+    pyarrow), measured at 0.5 s of a one-page run, for a call that is one `subprocess.run`.
+    The program is looked up on PATH at each call, as pytesseract did. `meanwhile` runs in
+    this process while Tesseract reads (work the page needs next, that does not depend on
+    the reading); the time-out counts from the start of the run, not from its end.
+    """
+    started = time.monotonic()
+    limit = int(timeout) or None
+    try:
+        process = subprocess.Popen(
+            [PROGRAM, *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=os.environ.copy(),
+        )
+    except FileNotFoundError:
+        cached_probe()  # the error that names the package to install, if it was never there
+        raise
+    with process:
+        try:
+            if meanwhile is not None:
+                meanwhile()
+            left = None if limit is None else max(0.0, limit - (time.monotonic() - started))
+            _, stderr = process.communicate(timeout=left)
+        except subprocess.TimeoutExpired as exc:
+            process.kill()
+            process.communicate()
+            raise OcrError(f"tesseract took longer than {timeout:.0f} s") from exc
+        except BaseException:
+            process.kill()  # `meanwhile` failed: the reading is not wanted any more
+            raise
+    if process.returncode:
+        errors = " ".join(stderr.decode("utf-8", "replace").splitlines()).strip()
+        raise OcrError(f"tesseract failed: {errors}")
+
+
+def recognize(
+    image: Image.Image,
+    settings: OcrSettings | None = None,
+    *,
+    dpi: int,
+    meanwhile: Callable[[], object] | None = None,
+) -> OcrPage:
+    """Run Tesseract once on a page image; glyph boxes, confidences and phrase spaces.
+
+    `meanwhile` is called while Tesseract runs (see `_run_tesseract`).
+    """
     settings = settings or OcrSettings()
-    cached_probe()
+
+    def checked() -> None:
+        # The probe (two short runs of the program, 0.07 s) while the page is read, not
+        # before: its errors still come first, and stop the reading.
+        cached_probe()
+        if meanwhile is not None:
+            meanwhile()
+
     # Tesseract's OpenMP threads fight each other when pages run in parallel (measured:
     # 4.3 s/page against 11.8 s on 2 cores); one thread per process is also fastest alone.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -198,20 +257,12 @@ def recognize(image: Image.Image, settings: OcrSettings | None = None, *, dpi: i
         image.save(source)
         base = Path(folder) / "out"
         # One recognition, two renderings: TSV for boxes, text for where the spaces are.
-        config = (
-            f"--psm {settings.psm} --dpi {dpi} -c tessedit_create_tsv=1 -c tessedit_create_txt=1"
-        )
-        import pytesseract  # here: importing it (it imports pandas) costs 0.4 s at start-up
-
-        try:
-            pytesseract.pytesseract.run_tesseract(
-                str(source), str(base), extension="", lang=settings.languages,
-                config=config, timeout=int(settings.timeout),
-            )  # fmt: skip
-        except pytesseract.TesseractError as exc:  # first: it is a RuntimeError too
-            raise OcrError(f"tesseract failed: {exc.message.strip()}") from exc
-        except RuntimeError as exc:  # pytesseract's timeout
-            raise OcrError(f"tesseract took longer than {settings.timeout:.0f} s") from exc
+        _run_tesseract(
+            [str(source), str(base), "-l", settings.languages, "--psm", str(settings.psm),
+             "--dpi", str(dpi), "-c", "tessedit_create_tsv=1", "-c", "tessedit_create_txt=1"],
+            settings.timeout,
+            checked,
+        )  # fmt: skip
         tsv_path, txt_path = base.with_suffix(".tsv"), base.with_suffix(".txt")
         if not tsv_path.exists():
             raise OcrError("tesseract exited without writing its output")
@@ -230,6 +281,9 @@ def recognize(image: Image.Image, settings: OcrSettings | None = None, *, dpi: i
     return OcrPage(tuple(lines), image.width, image.height, time.perf_counter() - started)
 
 
+_ROTATE = re.compile(r"^Rotate:\s*(\d+)", re.M)
+
+
 def detect_orientation(image: Image.Image, *, dpi: int, timeout: float = 60.0) -> int:
     """Clockwise rotation (0, 90, 180, 270) that Tesseract's OSD finds in the page.
 
@@ -238,13 +292,18 @@ def detect_orientation(image: Image.Image, *, dpi: int, timeout: float = 60.0) -
     cached_probe()
     scale = min(1.0, 150 / dpi)
     small = image.resize((int(image.width * scale), int(image.height * scale)))
-    import pytesseract
-
-    try:
-        osd = pytesseract.image_to_osd(
-            small, config=f"--psm 0 --dpi {int(dpi * scale)}", timeout=int(timeout),
-            output_type=pytesseract.Output.DICT,
-        )  # fmt: skip
-    except (pytesseract.TesseractError, RuntimeError):
-        return 0  # too little text to tell: leave the page as it is
-    return int(osd.get("rotate", 0)) % 360
+    with tempfile.TemporaryDirectory(prefix="thaireport-osd-") as folder:
+        source = Path(folder) / "page.pnm"
+        small.save(source)
+        base = Path(folder) / "out"
+        try:
+            _run_tesseract(
+                [str(source), str(base), "-l", "osd", "--psm", "0",
+                 "--dpi", str(int(dpi * scale))],
+                timeout,
+            )  # fmt: skip
+        except OcrError:
+            return 0  # too little text to tell: leave the page as it is
+        osd = base.with_suffix(".osd")
+        match = _ROTATE.search(osd.read_text(encoding="utf-8")) if osd.exists() else None
+    return int(match.group(1)) % 360 if match else 0

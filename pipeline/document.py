@@ -165,6 +165,16 @@ def _zip_kind(path: Path) -> InputKind:
     raise UnsupportedInputError("a ZIP file that is neither a DOCX nor an ODT document", path=path)
 
 
+def _load_record_stage() -> None:
+    """Load what building the records needs once the pages are read: the entity reader's
+    spaCy pipeline (spaCy's import and the pipeline, most of a second). Called while OCR
+    reads the first page, when this process only waits for Tesseract; a document that
+    needs no OCR never calls it, and a scan without a table loads it for nothing."""
+    from thaireport.extract.entity_pipeline import thai_pipeline
+
+    thai_pipeline()
+
+
 def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport:
     if kind in OFFICE_KINDS:
         from thaireport.extract.docx_source import read_office_file
@@ -177,7 +187,10 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
     if kind is InputKind.PDF:
         from thaireport.extract.pdf_tables import pdf_generic_tables
 
-        pages = list(_told(pdf_pages(path, settings.ocr, max_pages=settings.max_pages), settings))
+        pdf = pdf_pages(
+            path, settings.ocr, max_pages=settings.max_pages, meanwhile=_load_record_stage
+        )
+        pages = list(_told(pdf, settings))
         report = report_from_pages(pages, path, settings.tables)
         measured = {r.page for s in report.sections for row in s.rows for c in row.cells.values()
                     for r in c.regions}  # fmt: skip
@@ -198,7 +211,17 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
         return replace(report, tables=(*report.tables, *tables))
     if kind is InputKind.IMAGE:
         return report_from_pages(
-            list(_told(image_pages(path, settings.ocr, max_pages=settings.max_pages), settings)),
+            list(
+                _told(
+                    image_pages(
+                        path,
+                        settings.ocr,
+                        max_pages=settings.max_pages,
+                        meanwhile=_load_record_stage,
+                    ),
+                    settings,
+                )
+            ),
             path,
             settings.tables,
         )

@@ -135,6 +135,22 @@ def test_start_up_loads_no_heavy_library() -> None:
     assert _loaded_after(read) == ["spacy"]
 
 
+@pytest.mark.tesseract
+def test_reading_an_image_loads_no_pdf_text_library_nor_pandas(tmp_path: Path) -> None:
+    """OCR of an image file needs neither pdfplumber (text layers) nor pytesseract's pandas."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (800, 400), 255)
+    ImageDraw.Draw(image).rectangle((100, 100, 700, 300), outline=0, width=3)
+    path = tmp_path / "page.png"
+    image.save(path, dpi=(200, 200))
+    settings = "thaireport.Settings(ocr=thaireport.OcrSettings(jobs=1))"
+    read = f"import thaireport; r = thaireport.read({str(path)!r}, {settings}); assert r.pages == 1"
+    loaded = _loaded_after(read)
+    assert "cv2" in loaded  # it did read the page
+    assert not {"pdfplumber", "pytesseract", "pandas", "pyarrow"} & set(loaded), loaded
+
+
 def test_version_option() -> None:
     from thaireport import __version__
 
