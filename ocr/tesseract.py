@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 from PIL import Image
 
@@ -185,46 +189,68 @@ def _spaces_from_text(
     return [False] * len(words), start
 
 
+def _pytesseract() -> ModuleType:
+    """pytesseract, imported without pandas.
+
+    pytesseract imports pandas whenever it is installed (for its DataFrame output, which
+    this wrapper never asks for): 0.5 s of a one-page run, with the pyarrow pandas pulls
+    in. Where pandas is not loaded yet, it is hidden from that one import.
+    """
+    if "pytesseract" in sys.modules:
+        return sys.modules["pytesseract"]
+    hidden = "pandas" not in sys.modules
+    if hidden:
+        sys.modules["pandas"] = None  # type: ignore[assignment]  # import raises ModuleNotFoundError
+    try:
+        import pytesseract
+    finally:
+        if hidden and sys.modules.get("pandas", 0) is None:
+            del sys.modules["pandas"]
+    return pytesseract
+
+
 def _run_tesseract(
     args: list[str], timeout: float, meanwhile: Callable[[], object] | None = None
 ) -> None:
-    """Run the program once; a failure or a time-out is an `OcrError`.
+    """Run the program once through pytesseract; a failure or a time-out is an `OcrError`.
 
-    Called directly, not through pytesseract: importing pytesseract imports pandas (and
-    pyarrow), measured at 0.5 s of a one-page run, for a call that is one `subprocess.run`.
-    The program is looked up on PATH at each call, as pytesseract did. `meanwhile` runs in
-    this process while Tesseract reads (work the page needs next, that does not depend on
-    the reading); the time-out counts from the start of the run, not from its end.
+    `args` are the image, the output base, then options. `meanwhile` runs in this thread
+    while pytesseract waits for Tesseract in another (work the page needs next that does
+    not depend on the reading: the wait holds no lock, so both go on at once); a failure
+    of `meanwhile` is raised once the run has ended.
     """
-    started = time.monotonic()
-    limit = int(timeout) or None
-    try:
-        process = subprocess.Popen(
-            [PROGRAM, *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=os.environ.copy(),
-        )
-    except FileNotFoundError:
-        cached_probe()  # the error that names the package to install, if it was never there
-        raise
-    with process:
+    engine = _pytesseract()
+    image, base, *options = args
+    failure: list[BaseException] = []
+
+    def run() -> None:
         try:
-            if meanwhile is not None:
-                meanwhile()
-            left = None if limit is None else max(0.0, limit - (time.monotonic() - started))
-            _, stderr = process.communicate(timeout=left)
-        except subprocess.TimeoutExpired as exc:
-            process.kill()
-            process.communicate()
-            raise OcrError(f"tesseract took longer than {timeout:.0f} s") from exc
-        except BaseException:
-            process.kill()  # `meanwhile` failed: the reading is not wanted any more
-            raise
-    if process.returncode:
-        errors = " ".join(stderr.decode("utf-8", "replace").splitlines()).strip()
-        raise OcrError(f"tesseract failed: {errors}")
+            engine.pytesseract.run_tesseract(
+                image, base, extension="", lang=None, config=shlex.join(options),
+                timeout=int(timeout),
+            )  # fmt: skip
+        except BaseException as exc:  # handed to the calling thread
+            failure.append(exc)
+
+    reader = threading.Thread(target=run, name="tesseract", daemon=True)
+    reader.start()
+    try:
+        if meanwhile is not None:
+            meanwhile()
+    finally:
+        reader.join()
+    if not failure:
+        return
+    exc = failure[0]
+    if isinstance(exc, engine.TesseractNotFoundError):
+        cached_probe()  # the error that names the package to install
+        raise MissingDependencyError("tesseract is not installed") from exc
+    if isinstance(exc, engine.TesseractError):  # first: it is a RuntimeError too
+        errors = " ".join(str(exc.message).splitlines()).strip()
+        raise OcrError(f"tesseract failed: {errors}") from exc
+    if isinstance(exc, RuntimeError):  # pytesseract's time-out
+        raise OcrError(f"tesseract took longer than {timeout:.0f} s") from exc
+    raise exc
 
 
 def recognize(
