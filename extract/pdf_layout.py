@@ -12,7 +12,7 @@ import contextlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,9 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pdfplumber
+from pdfminer.layout import LTChar, LTContainer, LTCurve
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import PDFStream
+from pdfplumber.page import fix_fontname_bytes
 from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
 from thaireport.extract.layer_repair import (
     HOLE,
     RepairKind,
@@ -211,9 +214,57 @@ def _words(
     return words, fonts
 
 
-def _rules(page: Any) -> list[Rule]:
+def _chars_and_edges(page: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The page's characters and ruling edges, as `page.chars` and `page.edges` give them.
+
+    pdfplumber turns every layout object into a dict of some twenty resolved attributes
+    (colours, matrix, marked content), which cost about as much as pdfminer's parse of the
+    page itself; the word builder reads seven of them. Characters are built here with just
+    those, by pdfplumber's own arithmetic; the few lines, rects and curves still go through
+    pdfplumber, so the edges are its own.
+    """
+    if page.pdf.laparams is not None or page.pdf.unicode_norm is not None:
+        return page.chars, page.edges  # pdfplumber's text boxes or normalized text: its way
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    chars: list[dict[str, Any]] = []
+    objects: dict[str, list[dict[str, Any]]] = {}
+
+    def walk(layout_objects: Iterable[Any]) -> None:
+        for obj in layout_objects:
+            if isinstance(obj, LTChar):
+                fontname = obj.fontname
+                if isinstance(fontname, bytes):  # rare byte-encoded names, as pdfplumber
+                    fontname = fix_fontname_bytes(fontname)
+                chars.append(
+                    {
+                        "text": obj.get_text(),
+                        "x0": obj.x0 + mb_x0 if mb_x0 != 0 else obj.x0,
+                        "x1": obj.x1 + mb_x0 if mb_x0 != 0 else obj.x1,
+                        "top": (height - obj.y1) + mb_top,
+                        "bottom": (height - obj.y0) + mb_top,
+                        "size": obj.size,
+                        "fontname": fontname,
+                        "upright": obj.upright,
+                    }
+                )
+            elif isinstance(obj, LTContainer):  # a form XObject: its contents, in order
+                walk(obj._objs)
+            elif isinstance(obj, LTCurve):  # lines and rects too (its subclasses)
+                attr = page.process_object(obj)
+                objects.setdefault(attr["object_type"], []).append(attr)
+
+    walk(page.layout._objs)
+    # In pdfplumber's order (`Container.edges`): lines, then rects, then curves.
+    edges = [line_to_edge(line) for line in objects.get("line", [])]
+    edges.extend(e for rect in objects.get("rect", []) for e in rect_to_edges(rect))
+    edges.extend(e for curve in objects.get("curve", []) for e in curve_to_edges(curve))
+    return chars, edges
+
+
+def _rules(edges: Iterable[dict[str, Any]]) -> list[Rule]:
     rules = []
-    for edge in page.edges:
+    for edge in edges:
         box = Box(float(edge["x0"]), float(edge["top"]), float(edge["x1"]), float(edge["bottom"]))
         thickness = min(box.width, box.height)
         length = max(box.width, box.height)
@@ -473,12 +524,12 @@ def _page_layout(path: Path, page: Any, index: int, second: PdfiumReader | None)
         with contextlib.suppress(Exception):  # pdfminer's reading stands alone
             printed = second.chars(index - 1)
     try:
-        chars = page.chars
+        chars, edges = _chars_and_edges(page)
         if printed is not None and printed.hidden:
             # pdfminer does not know clipping paths: what pdfium finds hidden is taken out
             chars = [c for c in chars if not printed.hides(c)]
         readings = [read_chars("pdfminer", chars, index)]
-        rules = _rules(page)
+        rules = _rules(edges)
     except Exception as exc:  # pdfminer raises many kinds on damaged content streams
         raise InputError(
             f"cannot read page content ({type(exc).__name__}: {exc})", path=path, page=index

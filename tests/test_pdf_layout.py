@@ -1,0 +1,87 @@
+"""pdf_layout's own reading of pdfminer's layout: the same characters and edges as pdfplumber."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+from thaireport.extract.pdf_layout import _chars_and_edges
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "ita-report-2567-thahin.pdf"
+CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "size", "fontname", "upright")
+
+
+def _tiny_pdf(mediabox: str, content: bytes) -> bytes:
+    """One page, Helvetica as /F1, the given content stream; a valid cross-reference table."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [" + mediabox.encode() + b"] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def _pdfplumber_view(page: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    chars = [{k: c[k] for k in CHAR_KEYS} for c in page.chars]
+    edges = page.edges
+    page.close()  # forget pdfplumber's objects, so that the page is parsed again
+    return chars, edges
+
+
+def _ours(page: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    chars, edges = _chars_and_edges(page)
+    return [{k: c[k] for k in CHAR_KEYS} for c in chars], edges
+
+
+def test_chars_and_edges_of_a_page_whose_media_box_is_offset(tmp_path: Path) -> None:
+    # pdfminer moves objects by the media box's corner and pdfplumber moves x0/x1 back:
+    # the offset is where a shortcut would go wrong.
+    path = tmp_path / "offset.pdf"
+    path.write_bytes(
+        _tiny_pdf(
+            "50 100 350 400",
+            b"BT /F1 10 Tf 100 300 Td (AB) Tj ET 60 150 200 0.5 re f 70 120 m 70 380 l S",
+        )
+    )
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        expected = _pdfplumber_view(page)
+        chars, edges = _ours(page)
+    assert (chars, edges) == expected
+    assert [c["text"] for c in chars] == ["A", "B"]
+    assert chars[0]["x0"] == 100.0 and chars[0]["x1"] == pytest.approx(106.67)
+    assert chars[0]["top"] == pytest.approx(-7.93) and chars[0]["bottom"] == pytest.approx(2.07)
+    assert chars[0]["size"] == 10.0 and chars[0]["fontname"] == "Helvetica"
+    # the stroked line first, then the filled rect's four sides (pdfplumber's order)
+    assert [(e["object_type"], e["orientation"]) for e in edges] == [
+        ("line", "v"),
+        ("rect_edge", "h"),
+        ("rect_edge", "h"),
+        ("rect_edge", "v"),
+        ("rect_edge", "v"),
+    ]
+    assert (edges[0]["x0"], edges[0]["top"], edges[0]["bottom"]) == (70.0, -80.0, 180.0)
+
+
+def test_chars_and_edges_of_the_example_report_are_pdfplumbers() -> None:
+    with pdfplumber.open(EXAMPLE) as pdf:
+        for page in pdf.pages:
+            expected = _pdfplumber_view(page)
+            chars, edges = _ours(page)
+            assert (chars, edges) == expected
+            assert len(chars) > 100 and edges
