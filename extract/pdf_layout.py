@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,7 @@ def _is_mark(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)  # called for every character; a page has a few dozen distinct ones
 def _in_cluster(text: str | None) -> bool:
     """True for glyphs that continue a Thai cluster: marks, sara am, unmapped glyphs."""
     if text is None or text == HOLE:
@@ -159,57 +160,67 @@ def _words(
     font = ""
     cur_text: list[str] = []
     cur_right: list[float] = []
-    cur_box: Box | None = None
+    # The current word's box as four floats (`open_word` says whether there is one): this
+    # loop runs once a character, and a `Box` built and united per character cost more
+    # than the rest of it.
+    open_word = False
+    bx0 = btop = bx1 = bbottom = 0.0
     last_x1 = 0.0
     size = 12.0
 
     def flush() -> None:
-        nonlocal cur_box
+        nonlocal open_word
         text = "".join(cur_text)
         rights = [r for t, r in zip(cur_text, cur_right, strict=True) for _ in t]
         lead = len(text) - len(text.lstrip())
-        if cur_box is not None and text.strip():
-            words.append(Word(text[lead:], cur_box, page, char_right=tuple(rights[lead:])))
+        if open_word and text.strip():
+            box = Box(bx0, btop, bx1, bbottom)
+            words.append(Word(text[lead:], box, page, char_right=tuple(rights[lead:])))
             fonts.append(font)
         cur_text.clear()
         cur_right.clear()
-        cur_box = None
+        open_word = False
 
     for char, text in zip(chars, texts, strict=True):
         if not char.get("upright", True):
             continue
-        box = Box(float(char["x0"]), float(char["top"]), float(char["x1"]), float(char["bottom"]))
-        if text is None or (_in_cluster(text) and cur_box is not None):
+        x0, top = float(char["x0"]), float(char["top"])
+        x1, bottom = float(char["x1"]), float(char["bottom"])
+        if text is None or (open_word and _in_cluster(text)):
             # Part of the cluster before it, wherever the glyph is drawn.
-            if cur_box is not None:
+            if open_word:
+                # The dropped half of a sara am (its width belongs to the char before), or
+                # sara am drawn as one spacing glyph: the box takes it in.
+                if text is None or x1 - x0 > 0.5:
+                    bx0, btop = min(bx0, x0), min(btop, top)
+                    bx1, bbottom = max(bx1, x1), max(bbottom, bottom)
+                    last_x1 = max(last_x1, x1)
                 if text is None:
-                    # The dropped half of a sara am: its width belongs to the char before.
-                    cur_box = cur_box.union(box)
-                    last_x1 = max(last_x1, box.x1)
                     cur_right[-1] = last_x1
                 else:
-                    if box.width > 0.5:  # sara am drawn as one spacing glyph
-                        cur_box = cur_box.union(box)
-                        last_x1 = max(last_x1, box.x1)
                     cur_text.append(text)
                     cur_right.append(last_x1)
             continue
         if not text:
             continue
         size = float(char.get("size") or size)
-        if cur_box is not None:
-            same_line = abs(box.middle_y - cur_box.middle_y) < 0.4 * size
-            gap = box.x0 - last_x1
+        if open_word:
+            same_line = abs((top + bottom) / 2 - (btop + bbottom) / 2) < 0.4 * size
+            gap = x0 - last_x1
             if not same_line or gap > 0.2 * size or gap < -0.3 * size:
                 flush()
-        if cur_box is None and text.isspace():
+        if not open_word and text.isspace():
             continue
-        if cur_box is None:
+        if open_word:
+            bx0, btop = min(bx0, x0), min(btop, top)
+            bx1, bbottom = max(bx1, x1), max(bbottom, bottom)
+        else:
             font = str(char.get("fontname", ""))
+            bx0, btop, bx1, bbottom = x0, top, x1, bottom
+            open_word = True
         cur_text.append(text)
-        cur_right.append(box.x1)
-        cur_box = box if cur_box is None else cur_box.union(box)
-        last_x1 = box.x1
+        cur_right.append(x1)
+        last_x1 = x1
     flush()
     return words, fonts
 
@@ -392,18 +403,21 @@ def _font_family(fontname: str) -> str:
 def _families(chars: Sequence[dict[str, Any]]) -> dict[str, frozenset[RepairKind]]:
     """The letter families each font of the page shows, by font name."""
     by_family: dict[str, list[str]] = {}
-    for char in chars:
-        by_family.setdefault(_font_family(str(char.get("fontname", ""))), []).append(
-            char.get("text", "")
-        )
     by_font: dict[str, list[str]] = {}
+    family_of: dict[str, str] = {}  # a page has a few fonts: each name's family once
     for char in chars:
-        by_font.setdefault(str(char.get("fontname", "")), []).append(char.get("text", ""))
+        font = str(char.get("fontname", ""))
+        family = family_of.get(font)
+        if family is None:
+            family = family_of[font] = _font_family(font)
+        text = char.get("text", "")
+        by_family.setdefault(family, []).append(text)
+        by_font.setdefault(font, []).append(text)
     # A style short of letters (a bold heading) takes a lost sara am from its face.
     lost = {RepairKind.SARA_AM_LOST, RepairKind.SARA_AM_AS_MAI_THO}
     damaged = {family: damaged_families("".join(t)) & lost for family, t in by_family.items()}
     return {
-        font: damaged_families("".join(t)) | damaged[_font_family(font)]
+        font: damaged_families("".join(t)) | damaged[family_of[font]]
         for font, t in by_font.items()
     }
 

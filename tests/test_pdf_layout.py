@@ -7,7 +7,10 @@ from typing import Any
 
 import pdfplumber
 import pytest
-from thaireport.extract.pdf_layout import _chars_and_edges
+from thaireport.extract.layer_repair import RepairKind
+from thaireport.extract.pdf_layout import _chars_and_edges, _families, _words
+
+from thaireport.model import Box
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "ita-report-2567-thahin.pdf"
 CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "size", "fontname", "upright")
@@ -85,3 +88,42 @@ def test_chars_and_edges_of_the_example_report_are_pdfplumbers() -> None:
             chars, edges = _ours(page)
             assert (chars, edges) == expected
             assert len(chars) > 100 and edges
+
+
+def _char(
+    text: str, x0: float, x1: float, top: float = 0.0, bottom: float = 12.0
+) -> dict[str, Any]:
+    return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "size": 12.0,
+            "fontname": "ABCDEE+TH SarabunPSK", "upright": True}  # fmt: skip
+
+
+def test_words_take_in_a_dropped_half_of_sara_am_but_not_a_narrow_mark() -> None:
+    chars = [
+        _char("ก", 10.0, 16.0),
+        _char("(cid:3)", 16.0, 19.0),  # dropped (None): its width is the letter's
+        _char("\u0e48", 14.0, 14.2, top=-2.0, bottom=3.0),  # a tone mark: no width of its own
+        _char(" ", 19.0, 22.0),
+        _char("ข", 30.0, 36.0),  # 8 pt past the space: a new word
+        _char("ค", 36.5, 42.0, top=1.0, bottom=13.0),
+    ]
+    words, fonts = _words(chars, ["ก", None, "\u0e48", " ", "ข", "ค"], page=4)
+    assert [(w.text, w.box, w.char_right, w.page) for w in words] == [
+        ("ก\u0e48 ", Box(10.0, 0.0, 22.0, 12.0), (19.0, 19.0, 22.0), 4),
+        ("ขค", Box(30.0, 0.0, 42.0, 13.0), (36.0, 42.0), 4),
+    ]
+    assert fonts == ["ABCDEE+TH SarabunPSK"] * 2
+
+
+def test_families_of_a_bold_style_take_its_face_s_lost_sara_am() -> None:
+    # 300 Thai letters with sara aa and no sara am in the regular style; the bold style has
+    # too few letters to show it, and takes it from its face.
+    regular = [_char(c, 0.0, 1.0) for c in "กา" * 150]
+    for c in regular:
+        c["fontname"] = "ABCDEE+THSarabunNew"
+    bold = [_char("ดา", 0.0, 1.0)]
+    bold[0]["fontname"] = "ABCDEF+THSarabunNew,Bold"
+    lost = {RepairKind.SARA_AM_LOST, RepairKind.SARA_AM_AS_MAI_THO}
+    assert _families([*regular, *bold]) == {
+        "ABCDEE+THSarabunNew": lost,
+        "ABCDEF+THSarabunNew,Bold": lost,
+    }
