@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pdfplumber
 import pytest
 from thaireport.extract.layer_repair import RepairKind
 from thaireport.extract.pdf_layout import _chars_and_edges, _families, _words
+from thaireport.extract.pdfium_chars import PdfiumReader
 
 from thaireport.model import Box
 
@@ -127,3 +129,41 @@ def test_families_of_a_bold_style_take_its_face_s_lost_sara_am() -> None:
         "ABCDEE+THSarabunNew": lost,
         "ABCDEF+THSarabunNew,Bold": lost,
     }
+
+
+def test_pdfium_chars_carry_each_characters_own_font_and_size() -> None:
+    # Font, size and angle are asked for once a text object: the same as asking per character.
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_raw
+
+    page = PdfiumReader(EXAMPLE).chars(0)
+    chars = page.chars
+    assert len(chars) == 1614 and page.hidden == []
+    assert chars[0]["text"] == "ร" and chars[0]["size"] == 16.0
+    assert chars[0]["fontname"] == "MPDFAA+NotoSansThaiBold"
+    assert Counter(c["fontname"] for c in chars) == {
+        "MPDFAA+NotoSansThai": 1283,
+        "MPDFAA+NotoSansThaiBold": 308,
+        "MPDFAA+Sarabun": 23,
+    }
+    document = pdfium.PdfDocument(EXAMPLE)
+    try:
+        textpage = document[0].get_textpage()
+        raw, expected = textpage.raw, []
+        for index in range(textpage.count_chars()):
+            if pdfium_raw.FPDFText_IsGenerated(raw, index) == 1:
+                continue
+            if chr(pdfium_raw.FPDFText_GetUnicode(raw, index)) in "\r\n":
+                continue
+            font = pdfium_raw.FPDFTextObj_GetFont(pdfium_raw.FPDFText_GetTextObject(raw, index))
+            name = ctypes.create_string_buffer(256)
+            pdfium_raw.FPDFFont_GetBaseFontName(font, name, 256)
+            expected.append(
+                (name.value.decode(), pdfium_raw.FPDFText_GetFontSize(raw, index),
+                 pdfium_raw.FPDFText_GetCharAngle(raw, index) < 0.01)
+            )  # fmt: skip
+    finally:
+        document.close()
+    assert [(c["fontname"], c["size"], c["upright"]) for c in chars] == expected
