@@ -41,6 +41,7 @@ from thaireport.extract.textlayer import (
     SARA_AM,
     TextQuality,
     repair_thai,
+    score_bound,
     text_quality,
 )
 
@@ -312,8 +313,23 @@ class Reading:
         return sum(n for _, n in self.kinds)
 
     @cached_property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @cached_property
     def quality(self) -> TextQuality:
-        return text_quality(" ".join(w.text for w in self.words))
+        return text_quality(self.text)
+
+    @cached_property
+    def score_bound(self) -> float:
+        """At least `quality.score`, at a fraction of its cost (no word segmentation)."""
+        return score_bound(self.text)
+
+    def score_text(self) -> str:
+        """The score for a note: the bound where the score was not needed (see best_reading)."""
+        if "quality" in self.__dict__:  # cached_property's own slot: measured already
+            return f"{self.quality.score:.3f}"
+        return f"at most {self.score_bound:.3f}"
 
 
 def _repaired_word(
@@ -417,8 +433,7 @@ def _families(chars: Sequence[dict[str, Any]]) -> dict[str, frozenset[RepairKind
     lost = {RepairKind.SARA_AM_LOST, RepairKind.SARA_AM_AS_MAI_THO}
     damaged = {family: damaged_families("".join(t)) & lost for family, t in by_family.items()}
     return {
-        font: damaged_families("".join(t)) | damaged[family_of[font]]
-        for font, t in by_font.items()
+        font: damaged_families("".join(t)) | damaged[family_of[font]] for font, t in by_font.items()
     }
 
 
@@ -454,9 +469,18 @@ def best_reading(readings: Sequence[Reading]) -> Reading:
     """The reading whose Thai reads best (`TextQuality.score`); the first on a near tie."""
     best = readings[0]
     for other in readings[1:]:
+        # Segmenting a page into words is most of a reading's cost: a reading whose bound
+        # cannot beat the best one loses without it (damaged text, most of all).
+        if other.score_bound <= best.quality.score + READING_MARGIN:
+            continue
         if other.quality.score > best.quality.score + READING_MARGIN:
             best = other
     return best
+
+
+def beyond_reach(reading: Reading) -> bool:
+    """No other reading can replace this one: no score is above 1."""
+    return reading.quality.score + READING_MARGIN >= 1.0
 
 
 # Fonts made for Thai government documents (TH SarabunIT๙, TH Niramit AS IT๙, ...) draw the
@@ -465,11 +489,18 @@ _THAI_DIGIT_FONT = re.compile(r"IT[๙9]")
 
 
 def _notes(
-    chosen: Reading, readings: Sequence[Reading], chars: Sequence[dict[str, Any]]
+    chosen: Reading,
+    readings: Sequence[Reading],
+    chars: Sequence[dict[str, Any]],
+    not_read: Sequence[str] = (),
 ) -> list[str]:
     notes = []
-    if len(readings) > 1:
-        scores = ", ".join(f"{r.reader} {r.quality.score:.3f}" for r in readings)
+    if len(readings) > 1 or not_read:
+        scores = ", ".join(f"{r.reader} {r.score_text()}" for r in readings)
+        scores += "".join(
+            f"; {name}'s words not read: no reading could be better by {READING_MARGIN}"
+            for name in not_read
+        )
         notes.append(f"text layer read by {chosen.reader} ({scores}; {chosen.quality.describe()})")
     if chosen.kinds:
         notes.append("text repairs: " + ", ".join(f"{k} {n}" for k, n in chosen.kinds))
@@ -504,9 +535,11 @@ def read_pdf_layout(path: Path, *, max_pages: int | None = None) -> Iterator[Pag
     """Yield each page's words (repaired) and ruling lines; a PDF of more than `max_pages`
     pages is refused before any page is read.
 
-    Each page with text is read twice, by pdfminer and by pdfium; the reading whose Thai
-    segments best into dictionary words and valid clusters is kept (the page notes say
-    which, and with what scores).
+    Each page with text is read by pdfminer and, unless pdfminer's reading scores within
+    `READING_MARGIN` of perfect, by pdfium too (pdfium's characters are always read, for
+    what clipping paths hide); the reading whose Thai segments best into dictionary words
+    and valid clusters is kept (the page notes say which, and with what scores: a reading
+    that could not win is given its bound).
     """
     with open_pdf(path) as pdf:
         check_page_count(len(pdf.pages), max_pages, path)
@@ -548,11 +581,17 @@ def _page_layout(path: Path, page: Any, index: int, second: PdfiumReader | None)
         raise InputError(
             f"cannot read page content ({type(exc).__name__}: {exc})", path=path, page=index
         ) from exc
+    not_read: list[str] = []
     if printed is not None and readings[0].words:
-        with contextlib.suppress(Exception):
-            readings.append(read_chars("pdfium", printed.chars, index))
+        if beyond_reach(readings[0]):
+            # pdfium's characters are read for their clipping paths all the same; its words,
+            # their repairs and their score could not change the choice.
+            not_read.append("pdfium")
+        else:
+            with contextlib.suppress(Exception):
+                readings.append(read_chars("pdfium", printed.chars, index))
     chosen = best_reading(readings)
-    notes = _notes(chosen, readings, chars) if chosen.words else ["no text layer"]
+    notes = _notes(chosen, readings, chars, not_read) if chosen.words else ["no text layer"]
     if printed is not None and printed.hidden:
         notes.append(_hidden_note(printed.hidden))
     warnings = list(chosen.warnings)

@@ -9,10 +9,19 @@ from typing import Any
 import pdfplumber
 import pytest
 from thaireport.extract.layer_repair import RepairKind
-from thaireport.extract.pdf_layout import _chars_and_edges, _families, _words
+from thaireport.extract.pdf_layout import (
+    Reading,
+    _chars_and_edges,
+    _families,
+    _words,
+    best_reading,
+    beyond_reach,
+    read_pdf_layout,
+)
 from thaireport.extract.pdfium_chars import PdfiumReader
+from thaireport.extract.textlayer import score_bound, text_quality
 
-from thaireport.model import Box
+from thaireport.model import Box, Word
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "ita-report-2567-thahin.pdf"
 CHAR_KEYS = ("text", "x0", "x1", "top", "bottom", "size", "fontname", "upright")
@@ -167,3 +176,41 @@ def test_pdfium_chars_carry_each_characters_own_font_and_size() -> None:
     finally:
         document.close()
     assert [(c["fontname"], c["size"], c["upright"]) for c in chars] == expected
+
+
+def _reading(reader: str, text: str) -> Reading:
+    words = tuple(Word(t, Box(0.0, 0.0, 10.0, 12.0), 1) for t in text.split())
+    return Reading(reader, words, (), (), 0, ())
+
+
+def test_score_bound_is_the_cluster_share() -> None:
+    assert score_bound("ดำเนินการ") == 1.0
+    assert score_bound("hello") == 1.0  # no Thai: as text_quality scores it
+    # a mark without its base: 9 of 10 letters in valid clusters, 6 in words
+    assert score_bound("ปฏิบตั ิงาน") == 0.9
+    assert text_quality("ปฏิบตั ิงาน").score == pytest.approx(0.54)
+
+
+def test_a_reading_that_cannot_win_is_not_segmented_into_words() -> None:
+    clean, damaged = _reading("pdfminer", "ดำเนินการ"), _reading("pdfium", "ดำาเนินการ")
+    assert best_reading([clean, damaged]) is clean
+    assert "quality" not in damaged.__dict__  # its bound (0.9) settled it
+    assert damaged.score_text() == "at most 0.900" and clean.score_text() == "1.000"
+    assert beyond_reach(clean) and not beyond_reach(damaged)
+    # the other way round the bound (1.0) is not enough: the score is measured, and wins
+    fresh_clean, fresh_damaged = _reading("pdfium", "ดำเนินการ"), _reading("pdfminer", "ดำาเนินการ")
+    assert best_reading([fresh_damaged, fresh_clean]) is fresh_clean
+    assert fresh_clean.score_text() == "1.000"
+
+
+def test_pdfium_s_words_are_read_only_where_pdfminer_s_reading_can_be_beaten() -> None:
+    notes = {page.number: page.notes for page in read_pdf_layout(EXAMPLE)}
+    # page 2 scores 0.999 (1159 of 1160 letters in valid clusters): within the margin
+    assert notes[2][0] == (
+        "text layer read by pdfminer (pdfminer 0.999; pdfium's words not read: no reading could"
+        " be better by 0.002; text quality 0.999 (words 1.000, clusters 0.999))"
+    )
+    # page 1 scores 0.997: pdfium is read, and its clusters alone rule it out
+    assert notes[1][0].startswith(
+        "text layer read by pdfminer (pdfminer 0.997, pdfium at most 0.946;"
+    )
