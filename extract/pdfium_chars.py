@@ -88,10 +88,14 @@ class PageChars:
         )
 
 
-def _address(pointer: Any) -> int:
-    """A pdfium handle's address (0 for NULL): ctypes makes a new object for each returned
-    pointer, so handles compare by address, never as objects."""
-    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
+_NULL = bytes(ctypes.sizeof(ctypes.c_void_p))
+
+
+def _address(pointer: Any) -> bytes:
+    """A pdfium handle's address, as the pointer's bytes (all zero for NULL): ctypes makes
+    a new object for each returned pointer, so handles compare by address, never as
+    objects; the bytes are ten times cheaper to get than `ctypes.cast(...).value`."""
+    return bytes(pointer)
 
 
 def page_chars(textpage: pdfium.PdfTextPage, page_height: float) -> PageChars:
@@ -106,8 +110,8 @@ def page_chars(textpage: pdfium.PdfTextPage, page_height: float) -> PageChars:
     # A text object has one font, size, matrix and clipping path: pdfium gives each of its
     # characters the object's font size and angle, so they are asked for once an object
     # (Word draws a few characters an object; the name of each font is read once a page).
-    last_object = -1
-    font_names: dict[int, str] = {}
+    last_object = b""
+    font_names: dict[bytes, str] = {}
     font = ""
     size = 0.0
     upright = True
@@ -126,15 +130,15 @@ def page_chars(textpage: pdfium.PdfTextPage, page_height: float) -> PageChars:
             continue
         text_object = pdfium_raw.FPDFText_GetTextObject(raw, index)
         address = _address(text_object)
-        if address == 0 or address != last_object:
+        if address == _NULL or address != last_object:
             last_object = address
             font = ""
             clip = None
-            if address:
+            if address != _NULL:
                 font_handle = pdfium_raw.FPDFTextObj_GetFont(text_object)
                 key = _address(font_handle)
                 if key not in font_names:
-                    font_names[key] = _font_name(font_handle) if key else ""
+                    font_names[key] = _font_name(font_handle) if key != _NULL else ""
                 font = font_names[key]
                 clip = _clip_area(text_object, page_height)
             size = pdfium_raw.FPDFText_GetFontSize(raw, index)
