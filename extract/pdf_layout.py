@@ -566,12 +566,19 @@ def _second_reader(path: Path) -> PdfiumReader | None:
 
 
 def _page_layout(path: Path, page: Any, index: int, second: PdfiumReader | None) -> PageLayout:
+    try:
+        chars, edges = _chars_and_edges(page)
+    except Exception as exc:  # pdfminer raises many kinds on damaged content streams
+        raise InputError(
+            f"cannot read page content ({type(exc).__name__}: {exc})", path=path, page=index
+        ) from exc
     printed: PageChars | None = None
-    if second is not None:
+    # A page pdfminer finds no character on (a scan) has nothing to clip and no reading to
+    # compare; pdfium, made to load it, would keep its image until the document is closed.
+    if second is not None and chars:
         with contextlib.suppress(Exception):  # pdfminer's reading stands alone
             printed = second.chars(index - 1)
     try:
-        chars, edges = _chars_and_edges(page)
         if printed is not None and printed.hidden:
             # pdfminer does not know clipping paths: what pdfium finds hidden is taken out
             chars = [c for c in chars if not printed.hides(c)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pdfplumber
 import pytest
@@ -13,12 +13,13 @@ from thaireport.extract.pdf_layout import (
     Reading,
     _chars_and_edges,
     _families,
+    _page_layout,
     _words,
     best_reading,
     beyond_reach,
     read_pdf_layout,
 )
-from thaireport.extract.pdfium_chars import PdfiumReader
+from thaireport.extract.pdfium_chars import PageChars, PdfiumReader
 from thaireport.extract.textlayer import score_bound, text_quality
 
 from thaireport.model import Box, Word
@@ -214,3 +215,29 @@ def test_pdfium_s_words_are_read_only_where_pdfminer_s_reading_can_be_beaten() -
     assert notes[1][0].startswith(
         "text layer read by pdfminer (pdfminer 0.997, pdfium at most 0.946;"
     )
+
+
+class _CountingReader:
+    """A second reader that records which pages it was asked for, and finds nothing."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    def chars(self, index: int) -> PageChars:
+        self.asked.append(index)
+        return PageChars([], [])
+
+
+def test_pdfium_is_not_asked_for_a_page_without_characters(tmp_path: Path) -> None:
+    # A scan's page: pdfium would keep its image until the document closes (test_memory).
+    blank, text = tmp_path / "blank.pdf", tmp_path / "text.pdf"
+    blank.write_bytes(_tiny_pdf("0 0 300 300", b"70 120 m 70 280 l S"))
+    text.write_bytes(_tiny_pdf("0 0 300 300", b"BT /F1 10 Tf 100 200 Td (AB) Tj ET"))
+    reader = _CountingReader()
+    with pdfplumber.open(blank) as pdf:
+        layout = _page_layout(blank, pdf.pages[0], 1, cast(PdfiumReader, reader))
+    assert reader.asked == [] and layout.notes == ("no text layer",)
+    assert len(layout.rules) == 1
+    with pdfplumber.open(text) as pdf:
+        layout = _page_layout(text, pdf.pages[0], 1, cast(PdfiumReader, reader))
+    assert reader.asked == [0] and [w.text for w in layout.words] == ["AB"]
