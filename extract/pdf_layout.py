@@ -12,17 +12,20 @@ import contextlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
 import pdfplumber
+from pdfminer.layout import LTChar, LTContainer, LTCurve
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import PDFStream
+from pdfplumber.page import fix_fontname_bytes
 from pdfplumber.utils.exceptions import PdfminerException
+from pdfplumber.utils.geometry import curve_to_edges, line_to_edge, rect_to_edges
 from thaireport.extract.layer_repair import (
     HOLE,
     RepairKind,
@@ -38,6 +41,7 @@ from thaireport.extract.textlayer import (
     SARA_AM,
     TextQuality,
     repair_thai,
+    score_bound,
     text_quality,
 )
 
@@ -93,6 +97,7 @@ def _is_mark(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)  # called for every character; a page has a few dozen distinct ones
 def _in_cluster(text: str | None) -> bool:
     """True for glyphs that continue a Thai cluster: marks, sara am, unmapped glyphs."""
     if text is None or text == HOLE:
@@ -156,64 +161,122 @@ def _words(
     font = ""
     cur_text: list[str] = []
     cur_right: list[float] = []
-    cur_box: Box | None = None
+    # The current word's box as four floats (`open_word` says whether there is one): this
+    # loop runs once a character, and a `Box` built and united per character cost more
+    # than the rest of it.
+    open_word = False
+    bx0 = btop = bx1 = bbottom = 0.0
     last_x1 = 0.0
     size = 12.0
 
     def flush() -> None:
-        nonlocal cur_box
+        nonlocal open_word
         text = "".join(cur_text)
         rights = [r for t, r in zip(cur_text, cur_right, strict=True) for _ in t]
         lead = len(text) - len(text.lstrip())
-        if cur_box is not None and text.strip():
-            words.append(Word(text[lead:], cur_box, page, char_right=tuple(rights[lead:])))
+        if open_word and text.strip():
+            box = Box(bx0, btop, bx1, bbottom)
+            words.append(Word(text[lead:], box, page, char_right=tuple(rights[lead:])))
             fonts.append(font)
         cur_text.clear()
         cur_right.clear()
-        cur_box = None
+        open_word = False
 
     for char, text in zip(chars, texts, strict=True):
         if not char.get("upright", True):
             continue
-        box = Box(float(char["x0"]), float(char["top"]), float(char["x1"]), float(char["bottom"]))
-        if text is None or (_in_cluster(text) and cur_box is not None):
+        x0, top = float(char["x0"]), float(char["top"])
+        x1, bottom = float(char["x1"]), float(char["bottom"])
+        if text is None or (open_word and _in_cluster(text)):
             # Part of the cluster before it, wherever the glyph is drawn.
-            if cur_box is not None:
+            if open_word:
+                # The dropped half of a sara am (its width belongs to the char before), or
+                # sara am drawn as one spacing glyph: the box takes it in.
+                if text is None or x1 - x0 > 0.5:
+                    bx0, btop = min(bx0, x0), min(btop, top)
+                    bx1, bbottom = max(bx1, x1), max(bbottom, bottom)
+                    last_x1 = max(last_x1, x1)
                 if text is None:
-                    # The dropped half of a sara am: its width belongs to the char before.
-                    cur_box = cur_box.union(box)
-                    last_x1 = max(last_x1, box.x1)
                     cur_right[-1] = last_x1
                 else:
-                    if box.width > 0.5:  # sara am drawn as one spacing glyph
-                        cur_box = cur_box.union(box)
-                        last_x1 = max(last_x1, box.x1)
                     cur_text.append(text)
                     cur_right.append(last_x1)
             continue
         if not text:
             continue
         size = float(char.get("size") or size)
-        if cur_box is not None:
-            same_line = abs(box.middle_y - cur_box.middle_y) < 0.4 * size
-            gap = box.x0 - last_x1
+        if open_word:
+            same_line = abs((top + bottom) / 2 - (btop + bbottom) / 2) < 0.4 * size
+            gap = x0 - last_x1
             if not same_line or gap > 0.2 * size or gap < -0.3 * size:
                 flush()
-        if cur_box is None and text.isspace():
+        if not open_word and text.isspace():
             continue
-        if cur_box is None:
+        if open_word:
+            bx0, btop = min(bx0, x0), min(btop, top)
+            bx1, bbottom = max(bx1, x1), max(bbottom, bottom)
+        else:
             font = str(char.get("fontname", ""))
+            bx0, btop, bx1, bbottom = x0, top, x1, bottom
+            open_word = True
         cur_text.append(text)
-        cur_right.append(box.x1)
-        cur_box = box if cur_box is None else cur_box.union(box)
-        last_x1 = box.x1
+        cur_right.append(x1)
+        last_x1 = x1
     flush()
     return words, fonts
 
 
-def _rules(page: Any) -> list[Rule]:
+def _chars_and_edges(page: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The page's characters and ruling edges, as `page.chars` and `page.edges` give them.
+
+    pdfplumber turns every layout object into a dict of some twenty resolved attributes
+    (colours, matrix, marked content), which cost about as much as pdfminer's parse of the
+    page itself; the word builder reads seven of them. Characters are built here with just
+    those, by pdfplumber's own arithmetic; the few lines, rects and curves still go through
+    pdfplumber, so the edges are its own.
+    """
+    if page.pdf.laparams is not None or page.pdf.unicode_norm is not None:
+        return page.chars, page.edges  # pdfplumber's text boxes or normalized text: its way
+    height = page.height
+    mb_x0, mb_top = page.mediabox[:2]
+    chars: list[dict[str, Any]] = []
+    objects: dict[str, list[dict[str, Any]]] = {}
+
+    def walk(layout_objects: Iterable[Any]) -> None:
+        for obj in layout_objects:
+            if isinstance(obj, LTChar):
+                fontname = obj.fontname
+                if isinstance(fontname, bytes):  # rare byte-encoded names, as pdfplumber
+                    fontname = fix_fontname_bytes(fontname)
+                chars.append(
+                    {
+                        "text": obj.get_text(),
+                        "x0": obj.x0 + mb_x0 if mb_x0 != 0 else obj.x0,
+                        "x1": obj.x1 + mb_x0 if mb_x0 != 0 else obj.x1,
+                        "top": (height - obj.y1) + mb_top,
+                        "bottom": (height - obj.y0) + mb_top,
+                        "size": obj.size,
+                        "fontname": fontname,
+                        "upright": obj.upright,
+                    }
+                )
+            elif isinstance(obj, LTContainer):  # a form XObject: its contents, in order
+                walk(obj._objs)
+            elif isinstance(obj, LTCurve):  # lines and rects too (its subclasses)
+                attr = page.process_object(obj)
+                objects.setdefault(attr["object_type"], []).append(attr)
+
+    walk(page.layout._objs)
+    # In pdfplumber's order (`Container.edges`): lines, then rects, then curves.
+    edges = [line_to_edge(line) for line in objects.get("line", [])]
+    edges.extend(e for rect in objects.get("rect", []) for e in rect_to_edges(rect))
+    edges.extend(e for curve in objects.get("curve", []) for e in curve_to_edges(curve))
+    return chars, edges
+
+
+def _rules(edges: Iterable[dict[str, Any]]) -> list[Rule]:
     rules = []
-    for edge in page.edges:
+    for edge in edges:
         box = Box(float(edge["x0"]), float(edge["top"]), float(edge["x1"]), float(edge["bottom"]))
         thickness = min(box.width, box.height)
         length = max(box.width, box.height)
@@ -250,8 +313,23 @@ class Reading:
         return sum(n for _, n in self.kinds)
 
     @cached_property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @cached_property
     def quality(self) -> TextQuality:
-        return text_quality(" ".join(w.text for w in self.words))
+        return text_quality(self.text)
+
+    @cached_property
+    def score_bound(self) -> float:
+        """At least `quality.score`, at a fraction of its cost (no word segmentation)."""
+        return score_bound(self.text)
+
+    def score_text(self) -> str:
+        """The score for a note: the bound where the score was not needed (see best_reading)."""
+        if "quality" in self.__dict__:  # cached_property's own slot: measured already
+            return f"{self.quality.score:.3f}"
+        return f"at most {self.score_bound:.3f}"
 
 
 def _repaired_word(
@@ -341,19 +419,21 @@ def _font_family(fontname: str) -> str:
 def _families(chars: Sequence[dict[str, Any]]) -> dict[str, frozenset[RepairKind]]:
     """The letter families each font of the page shows, by font name."""
     by_family: dict[str, list[str]] = {}
-    for char in chars:
-        by_family.setdefault(_font_family(str(char.get("fontname", ""))), []).append(
-            char.get("text", "")
-        )
     by_font: dict[str, list[str]] = {}
+    family_of: dict[str, str] = {}  # a page has a few fonts: each name's family once
     for char in chars:
-        by_font.setdefault(str(char.get("fontname", "")), []).append(char.get("text", ""))
+        font = str(char.get("fontname", ""))
+        family = family_of.get(font)
+        if family is None:
+            family = family_of[font] = _font_family(font)
+        text = char.get("text", "")
+        by_family.setdefault(family, []).append(text)
+        by_font.setdefault(font, []).append(text)
     # A style short of letters (a bold heading) takes a lost sara am from its face.
     lost = {RepairKind.SARA_AM_LOST, RepairKind.SARA_AM_AS_MAI_THO}
     damaged = {family: damaged_families("".join(t)) & lost for family, t in by_family.items()}
     return {
-        font: damaged_families("".join(t)) | damaged[_font_family(font)]
-        for font, t in by_font.items()
+        font: damaged_families("".join(t)) | damaged[family_of[font]] for font, t in by_font.items()
     }
 
 
@@ -389,9 +469,18 @@ def best_reading(readings: Sequence[Reading]) -> Reading:
     """The reading whose Thai reads best (`TextQuality.score`); the first on a near tie."""
     best = readings[0]
     for other in readings[1:]:
+        # Segmenting a page into words is most of a reading's cost: a reading whose bound
+        # cannot beat the best one loses without it (damaged text, most of all).
+        if other.score_bound <= best.quality.score + READING_MARGIN:
+            continue
         if other.quality.score > best.quality.score + READING_MARGIN:
             best = other
     return best
+
+
+def beyond_reach(reading: Reading) -> bool:
+    """No other reading can replace this one: no score is above 1."""
+    return reading.quality.score + READING_MARGIN >= 1.0
 
 
 # Fonts made for Thai government documents (TH SarabunIT๙, TH Niramit AS IT๙, ...) draw the
@@ -400,11 +489,18 @@ _THAI_DIGIT_FONT = re.compile(r"IT[๙9]")
 
 
 def _notes(
-    chosen: Reading, readings: Sequence[Reading], chars: Sequence[dict[str, Any]]
+    chosen: Reading,
+    readings: Sequence[Reading],
+    chars: Sequence[dict[str, Any]],
+    not_read: Sequence[str] = (),
 ) -> list[str]:
     notes = []
-    if len(readings) > 1:
-        scores = ", ".join(f"{r.reader} {r.quality.score:.3f}" for r in readings)
+    if len(readings) > 1 or not_read:
+        scores = ", ".join(f"{r.reader} {r.score_text()}" for r in readings)
+        scores += "".join(
+            f"; {name}'s words not read: no reading could be better by {READING_MARGIN}"
+            for name in not_read
+        )
         notes.append(f"text layer read by {chosen.reader} ({scores}; {chosen.quality.describe()})")
     if chosen.kinds:
         notes.append("text repairs: " + ", ".join(f"{k} {n}" for k, n in chosen.kinds))
@@ -439,9 +535,11 @@ def read_pdf_layout(path: Path, *, max_pages: int | None = None) -> Iterator[Pag
     """Yield each page's words (repaired) and ruling lines; a PDF of more than `max_pages`
     pages is refused before any page is read.
 
-    Each page with text is read twice, by pdfminer and by pdfium; the reading whose Thai
-    segments best into dictionary words and valid clusters is kept (the page notes say
-    which, and with what scores).
+    Each page with text is read by pdfminer and, unless pdfminer's reading scores within
+    `READING_MARGIN` of perfect, by pdfium too (pdfium's characters are always read, for
+    what clipping paths hide); the reading whose Thai segments best into dictionary words
+    and valid clusters is kept (the page notes say which, and with what scores: a reading
+    that could not win is given its bound).
     """
     with open_pdf(path) as pdf:
         check_page_count(len(pdf.pages), max_pages, path)
@@ -468,26 +566,39 @@ def _second_reader(path: Path) -> PdfiumReader | None:
 
 
 def _page_layout(path: Path, page: Any, index: int, second: PdfiumReader | None) -> PageLayout:
-    printed: PageChars | None = None
-    if second is not None:
-        with contextlib.suppress(Exception):  # pdfminer's reading stands alone
-            printed = second.chars(index - 1)
     try:
-        chars = page.chars
-        if printed is not None and printed.hidden:
-            # pdfminer does not know clipping paths: what pdfium finds hidden is taken out
-            chars = [c for c in chars if not printed.hides(c)]
-        readings = [read_chars("pdfminer", chars, index)]
-        rules = _rules(page)
+        chars, edges = _chars_and_edges(page)
     except Exception as exc:  # pdfminer raises many kinds on damaged content streams
         raise InputError(
             f"cannot read page content ({type(exc).__name__}: {exc})", path=path, page=index
         ) from exc
+    printed: PageChars | None = None
+    # A page pdfminer finds no character on (a scan) has nothing to clip and no reading to
+    # compare; pdfium, made to load it, would keep its image until the document is closed.
+    if second is not None and chars:
+        with contextlib.suppress(Exception):  # pdfminer's reading stands alone
+            printed = second.chars(index - 1)
+    try:
+        if printed is not None and printed.hidden:
+            # pdfminer does not know clipping paths: what pdfium finds hidden is taken out
+            chars = [c for c in chars if not printed.hides(c)]
+        readings = [read_chars("pdfminer", chars, index)]
+        rules = _rules(edges)
+    except Exception as exc:  # pdfminer raises many kinds on damaged content streams
+        raise InputError(
+            f"cannot read page content ({type(exc).__name__}: {exc})", path=path, page=index
+        ) from exc
+    not_read: list[str] = []
     if printed is not None and readings[0].words:
-        with contextlib.suppress(Exception):
-            readings.append(read_chars("pdfium", printed.chars, index))
+        if beyond_reach(readings[0]):
+            # pdfium's characters are read for their clipping paths all the same; its words,
+            # their repairs and their score could not change the choice.
+            not_read.append("pdfium")
+        else:
+            with contextlib.suppress(Exception):
+                readings.append(read_chars("pdfium", printed.chars, index))
     chosen = best_reading(readings)
-    notes = _notes(chosen, readings, chars) if chosen.words else ["no text layer"]
+    notes = _notes(chosen, readings, chars, not_read) if chosen.words else ["no text layer"]
     if printed is not None and printed.hidden:
         notes.append(_hidden_note(printed.hidden))
     warnings = list(chosen.warnings)

@@ -25,10 +25,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 
-def _font_name(text_object: Any) -> str:
-    font = pdfium_raw.FPDFTextObj_GetFont(text_object)
-    if not font:
-        return ""
+def _font_name(font: Any) -> str:
     size = pdfium_raw.FPDFFont_GetBaseFontName(font, None, 0)
     if size <= 0:
         return ""
@@ -91,6 +88,16 @@ class PageChars:
         )
 
 
+_NULL = bytes(ctypes.sizeof(ctypes.c_void_p))
+
+
+def _address(pointer: Any) -> bytes:
+    """A pdfium handle's address, as the pointer's bytes (all zero for NULL): ctypes makes
+    a new object for each returned pointer, so handles compare by address, never as
+    objects; the bytes are ten times cheaper to get than `ctypes.cast(...).value`."""
+    return bytes(pointer)
+
+
 def page_chars(textpage: pdfium.PdfTextPage, page_height: float) -> PageChars:
     """The page's characters as pdfplumber gives them (the keys the word builder reads)."""
     raw = textpage.raw
@@ -100,8 +107,14 @@ def page_chars(textpage: pdfium.PdfTextPage, page_height: float) -> PageChars:
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     chars: list[dict[str, Any]] = []
     hidden: list[dict[str, Any]] = []
-    last_object: Any = None
+    # A text object has one font, size, matrix and clipping path: pdfium gives each of its
+    # characters the object's font size and angle, so they are asked for once an object
+    # (Word draws a few characters an object; the name of each font is read once a page).
+    last_object = b""
+    font_names: dict[bytes, str] = {}
     font = ""
+    size = 0.0
+    upright = True
     clip: Area | None = None
     for index in range(count):
         if pdfium_raw.FPDFText_IsGenerated(raw, index) == 1:
@@ -116,10 +129,20 @@ def page_chars(textpage: pdfium.PdfTextPage, page_height: float) -> PageChars:
         if not pdfium_raw.FPDFText_GetCharBox(raw, index, left, right, bottom, top):
             continue
         text_object = pdfium_raw.FPDFText_GetTextObject(raw, index)
-        if text_object != last_object:
-            last_object = text_object
-            font = _font_name(text_object) if text_object else ""
-            clip = _clip_area(text_object, page_height) if text_object else None
+        address = _address(text_object)
+        if address == _NULL or address != last_object:
+            last_object = address
+            font = ""
+            clip = None
+            if address != _NULL:
+                font_handle = pdfium_raw.FPDFTextObj_GetFont(text_object)
+                key = _address(font_handle)
+                if key not in font_names:
+                    font_names[key] = _font_name(font_handle) if key != _NULL else ""
+                font = font_names[key]
+                clip = _clip_area(text_object, page_height)
+            size = pdfium_raw.FPDFText_GetFontSize(raw, index)
+            upright = _upright(pdfium_raw.FPDFText_GetCharAngle(raw, index))
         if pdfium_raw.FPDFText_HasUnicodeMapError(raw, index) == 1:
             char = "\x00"  # a glyph without a mapping: the word builder marks it
         entry = {
@@ -128,9 +151,9 @@ def page_chars(textpage: pdfium.PdfTextPage, page_height: float) -> PageChars:
             "x1": right.value,
             "top": page_height - top.value,
             "bottom": page_height - bottom.value,
-            "size": pdfium_raw.FPDFText_GetFontSize(raw, index),
+            "size": size,
             "fontname": font,
-            "upright": _upright(pdfium_raw.FPDFText_GetCharAngle(raw, index)),
+            "upright": upright,
         }
         (hidden if clip is not None and _outside(entry, clip) else chars).append(entry)
     return PageChars(chars, hidden)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Windows PUA positional variants back to their Unicode characters. Source of truth:
 # HarfBuzz's Thai shaper (hb-ot-shaper-thai.cc), SD/SDL/SL/RD tables, "win_pua" column;
@@ -164,6 +165,9 @@ def invalid_cluster_letters(text: str) -> int:
     return bad
 
 
+# A page's text is measured when its readings are compared and again when sources'
+# layer_problem judges the one kept: the second time is a hit. TextQuality is frozen.
+@lru_cache(maxsize=16)
 def text_quality(text: str) -> TextQuality:
     """Measure `text` (a page, a line, a phrase): see `TextQuality`."""
     from thaireport.extract.thai_words import dictionary_words, words
@@ -179,6 +183,19 @@ def text_quality(text: str) -> TextQuality:
             word += letters
     bad = invalid_cluster_letters(text)
     return TextQuality(thai, word, max(0, thai - bad))
+
+
+def score_bound(text: str) -> float:
+    """At least `text_quality(text).score`, without segmenting the text into words.
+
+    The score is the word share times the cluster share, and a share is at most 1: the
+    cluster share (the cheap half: TCC, no dictionary) bounds it. newmm's words cover the
+    text, so the Thai letters counted here are the ones `text_quality` counts.
+    """
+    thai = len(_THAI_CHAR.findall(text))
+    if not thai:
+        return 1.0
+    return max(0, thai - invalid_cluster_letters(text)) / thai
 
 
 def thai_word_share(text: str) -> float:
