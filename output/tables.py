@@ -151,6 +151,7 @@ CREATE TABLE IF NOT EXISTS measures (
     page_last INTEGER NOT NULL,
     period_start TEXT,
     period_end TEXT,
+    period_basis TEXT,                -- how start/end were derived: printed-range, ..., none
     record_json TEXT NOT NULL         -- the whole published record
 );
 CREATE TABLE IF NOT EXISTS cells (
@@ -210,12 +211,17 @@ def _insert_document(db: sqlite3.Connection, records: list[MeasureRecord]) -> No
             sections[section.number_inferred] = int(cursor.lastrowid or 0)
         normalized = record.normalized
         db.execute(
-            "INSERT INTO measures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            # Columns by name: in a database from an earlier version period_basis was added
+            # last (ALTER TABLE), so the order of the columns differs between files.
+            "INSERT INTO measures (id, document_id, section_id, row_index, record_index,"
+            " page_first, page_last, period_start, period_end, period_basis, record_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 record.record_id, record.document_id, sections[section.number_inferred],
                 record.row_index, record.record_index, record.page_first, record.page_last,
                 normalized.period_start.isoformat() if normalized.period_start else None,
                 normalized.period_end.isoformat() if normalized.period_end else None,
+                normalized.period_basis,
                 record.model_dump_json(),
             ),
         )  # fmt: skip
@@ -252,6 +258,7 @@ def _insert_document(db: sqlite3.Connection, records: list[MeasureRecord]) -> No
 _ADDED_COLUMNS = {
     "entities": (("start", "INTEGER"), ('"end"', "INTEGER"), ("unit", "TEXT")),
     "cells": (("verified_at", "TEXT"), ("read_text", "TEXT")),
+    "measures": (("period_basis", "TEXT"),),
 }
 
 

@@ -1,12 +1,12 @@
 """`records.xlsx`: the records as an Excel workbook an archivist can open safely.
 
-Three sheets: `records` (one row per record: the six cells, the period as real dates,
-confidence, the number of warnings, where it was read, `record_id`), `warnings` (one row per
-warning) and `documents` (one row per document). Each has a frozen header, an autofilter,
-widths measured on Thai text (marks above and below a letter take no width) and wrapped
-cells. Every text is written with `write_string`: a cell that starts with `=` stays text and
-is never a formula. Past Excel's row limit a sheet goes on in `records 2`, … and a `notes`
-sheet says so. `read_workbook` gives the `records` rows back for apply-corrections.
+Three sheets: `records` (one row per record: the six cells, the period as real dates and
+its basis, confidence, the number of warnings, where it was read, `record_id`), `warnings`
+(one row per warning) and `documents` (one row per document). Each has a frozen header, an
+autofilter, widths measured on Thai text (marks above and below a letter take no width) and
+wrapped cells. Every text is written with `write_string`: a cell that starts with `=` stays
+text and is never a formula. Past Excel's row limit a sheet goes on in `records 2`, … and a
+`notes` sheet says so. `read_workbook` gives the `records` rows back for apply-corrections.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ RECORD_COLUMNS: tuple[tuple[str, Getter], ...] = (
     *((f"cells.{key}", (lambda r, k=key: getattr(r.cells, k))) for key in COLUMN_KEYS),
     ("normalized.period_start", lambda r: r.normalized.period_start),
     ("normalized.period_end", lambda r: r.normalized.period_end),
+    ("normalized.period_basis", lambda r: r.normalized.period_basis),
     ("confidence", _confidence),
     ("warnings", lambda r: len(r.warnings)),
     ("verified", lambda r: ",".join(r.verified)),

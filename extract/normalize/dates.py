@@ -205,9 +205,17 @@ _YEAR = (
     r"|ปี\s*(?P<yy2>\d{4})(?!\d)"
 )
 
+# "๓๑/๑๒/๒๕๖๖", "1/10/66": day/month/year, the year BE (four digits, or two for 25xx). Only
+# three slashed parts with a two- or four-digit year: "๘๐/๑๐๐" and "ที่ ๑๒/๒๕๖๗" are no dates.
+# The month may be any two digits so that "13/13/2567" is an impossible date, not no date.
+_SLASHED = (
+    r"(?<![\d./:])(?P<sday>\d{1,2})\s?/\s?(?P<smonth>\d{1,2})\s?/\s?"
+    r"(?P<syear>\d{4}|\d{2})(?![\d/])"
+)
+
 _SCAN_RE = re.compile(
     rf"(?P<quarter>{_QUARTER})|(?P<fiscal>{_FISCAL})|(?P<whole>{_WHOLE_YEAR})"
-    rf"|(?P<date>{_DATE})|(?P<calyear>{_YEAR})"
+    rf"|(?P<slashed>{_SLASHED})|(?P<date>{_DATE})|(?P<calyear>{_YEAR})"
 )
 
 # What may stand between the two ends of a range ("" means the dash is missing).
@@ -278,6 +286,16 @@ def _scan(text: str) -> list[_Token]:
                 token = _Token("calendar_year", start, end, text[start:end], year=year)
             else:
                 token = _Token("fiscal_whole", start, end, text[start:end])
+        elif m["slashed"] is not None:
+            token = _Token(
+                "date",
+                start,
+                end,
+                text[start:end],
+                day=int(m["sday"]),
+                month=int(m["smonth"]),
+                year=_printed_year_to_ce(m["syear"], None),
+            )
         elif m["date"] is not None:
             printed_month = m["month"]
             month = _month_number(printed_month)

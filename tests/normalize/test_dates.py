@@ -614,3 +614,38 @@ def test_a_completed_year_says_which_and_why() -> None:
     assert period.year_from is not None
     assert "'ต.ค.' taken from fiscal year 2567: 2566 BE" in period.year_from
     assert "'ก.ย.' taken from fiscal year 2567: 2567 BE" in period.year_from
+
+
+@pytest.mark.parametrize(
+    ("cell", "start", "end", "basis"),
+    [
+        ("๑๕/๓/๒๕๖๗", date(2024, 3, 15), date(2024, 3, 15), "printed-date"),
+        ("15/3/67", date(2024, 3, 15), date(2024, 3, 15), "printed-date"),  # two-digit BE
+        ("29/2/2567", date(2024, 2, 29), date(2024, 2, 29), "printed-date"),  # leap year
+        ("๑/๑๐/๖๖ – ๓๐/๙/๖๗", date(2023, 10, 1), date(2024, 9, 30), "printed-range"),
+        ("1 / 10 / 2566 ถึง 30 / 9 / 2567", date(2023, 10, 1), date(2024, 9, 30), "printed-range"),
+    ],
+)
+def test_period_slashed_dates(cell: str, start: date, end: date, basis: str) -> None:
+    period = parse_period(cell, fiscal_year_be=2567)
+    assert (period.start, period.end, period.basis, period.warnings) == (start, end, basis, ())
+
+
+@pytest.mark.parametrize(
+    "cell", ["13/13/2567", "๓๑/๔/๒๕๖๗", "29/2/2566", "30/2/2567", "32/10/66", "0/10/2566"]
+)
+def test_impossible_slashed_dates_are_null_with_a_warning(cell: str) -> None:
+    period = parse_period(cell, fiscal_year_be=2567)
+    assert (period.start, period.end, period.basis) == (None, None, "none")
+    assert (period.inferred_start, period.inferred_end) == (None, None)
+    assert f"impossible date '{cell}'" in period.warnings
+
+
+@pytest.mark.parametrize("text", ["ร้อยละ 80/100", "คำสั่งที่ 12/2567", "1/2/3/2567", "12/3/256"])
+def test_slashes_that_are_no_date(text: str) -> None:
+    scan = find_dates(text)
+    assert (scan.dates, scan.warnings) == ((), ())
+
+
+def test_slashed_date_is_a_single_day() -> None:
+    assert parse_thai_date("วันที่ ๑๕/๓/๒๕๖๗") == date(2024, 3, 15)
