@@ -206,7 +206,8 @@ def _pytesseract() -> ModuleType:
     finally:
         if hidden and sys.modules.get("pandas", 0) is None:
             del sys.modules["pandas"]
-    return pytesseract
+    module: ModuleType = pytesseract  # untyped: the type says what is returned
+    return module
 
 
 def _run_tesseract(
