@@ -113,7 +113,9 @@ def damaged_families(text: str) -> frozenset[RepairKind]:
     if SARA_AA not in text and text.count(SARA_AM) >= MIN_AA_AS_AM:
         families.add(RepairKind.SARA_AA_AS_AM)
     thai = len(_THAI.findall(text))  # a page's text of one font: no loop in Python
-    if thai >= MIN_FAMILY_LETTERS and SARA_AM not in text and SARA_AA in text:
+    # A sara am written as nikhahit + sara aa (Chromium's layers) is there, only split.
+    has_am = SARA_AM in text or NIKHAHIT in text
+    if thai >= MIN_FAMILY_LETTERS and not has_am and SARA_AA in text:
         families |= {RepairKind.SARA_AM_LOST, RepairKind.SARA_AM_AS_MAI_THO}
     return frozenset(families)
 
