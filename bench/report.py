@@ -332,4 +332,12 @@ def markdown(results: Mapping[str, Any]) -> str:
             f"{batch['seconds_jobs_1']:.1f} s, `--jobs 2` {batch['seconds_jobs_2']:.1f} s, "
             f"speed-up {fmt(batch['speedup'], 2)}×, same records: {batch['same_records']}.",
         ]
+        stop = batch.get("timeout_stop")
+        if stop:
+            lines += [
+                "",
+                f"A document that hangs, under `--timeout {stop['limit']}`: stopped after "
+                f"{stop['seconds']:.1f} s, {fmt(stop['ratio'], 2)}× the limit "
+                f"(error kind {stop['error_kind']}).",
+            ]
     return "\n".join(lines) + "\n"

@@ -60,6 +60,7 @@ import datetime as dt
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -320,6 +321,47 @@ def bench_batch_jobs(work: Path, quick: bool) -> dict[str, Any]:
     }
 
 
+TIMEOUT_LIMIT = 10  # seconds: `--timeout` for the hung document of `bench_timeout_stop`
+
+
+def bench_timeout_stop(work: Path) -> dict[str, Any]:
+    """How long `batch --timeout N` takes to stop a document that hangs, against N.
+
+    A worker made to hang on one file (the fault hook the tests use) must be stopped at the
+    limit, not long after: the ratio of the state's recorded seconds to the limit is the
+    figure (1.0 is exact; the rest is the time to notice and replace the worker). The test
+    suite checks only that it is stopped, and why: a wall time there fails for load.
+    """
+    from thaireport.pipeline.runners import FAULTS_VARIABLE
+
+    folder = work / "timeout-input"
+    folder.mkdir(parents=True, exist_ok=True)
+    export = Path(__file__).resolve().parents[1] / "examples" / "ita-report-2567-thahin.txt"
+    (folder / "hang.txt").write_bytes(export.read_bytes())
+    out = work / "timeout-out"
+    done = subprocess.run(
+        [sys.executable, "-m", "thaireport", "batch", str(folder), "-o", str(out),
+         "--document-jobs", "1", "--timeout", str(TIMEOUT_LIMIT)],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, FAULTS_VARIABLE: "hang:hang.txt"},
+    )  # fmt: skip
+    db = sqlite3.connect(out / "state.sqlite")
+    try:
+        seconds, kind = db.execute(
+            "SELECT seconds, error_kind FROM documents WHERE path = 'hang.txt'"
+        ).fetchone()
+    finally:
+        db.close()
+    print(f"[batch] hung document stopped after {seconds:.1f} s (--timeout {TIMEOUT_LIMIT})")
+    return {
+        "limit": TIMEOUT_LIMIT,
+        "seconds": seconds,
+        "ratio": seconds / TIMEOUT_LIMIT,
+        "error_kind": kind,
+        "exit": done.returncode,
+    }
+
+
 def bench_digit_sheets(seeds: int) -> dict[str, dict[str, Any]]:
     """Issue 4's measure: Thai-digit accuracy on rendered digit sheets, before and after
     `ocr.digits` re-reads the numbers, at 300 DPI clean and 200 DPI degraded."""
@@ -448,6 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "batch" in parts:
         with tempfile.TemporaryDirectory(prefix="thaireport-batch-") as tmp:
             results["batch"] = bench_batch_jobs(Path(tmp), args.quick)
+            results["batch"]["timeout_stop"] = bench_timeout_stop(Path(tmp))
     results["finished"] = _now()
     results["machine"] = machine()
     results["corpus"] = corpus_summary(results, len(expected.rows))

@@ -66,8 +66,9 @@ def test_wrapped_lines_join_without_space_and_real_line_ends_stay(
 
 def test_private_use_text_layer_is_repaired_and_counted(render: Callable[[str], Path]) -> None:
     report = extract_pdf_report(render("pua"))
-    assert sum(report.repairs_per_page.values()) > 100
-    assert all(count > 0 for count in report.repairs_per_page.values())
+    repairs = report.repairs_per_page  # page number -> text repairs made on it (a count)
+    assert sum(repairs.values()) > 100
+    assert all(count > 0 for count in repairs.values())
     text = "".join(r.cells[k].text for s in report.sections for r in s.rows for k in COLUMN_KEYS)
     assert not any("\ue000" <= ch <= "\uf8ff" for ch in text)
     assert "\u0e4d\u0e32" not in text and "เเ" not in text

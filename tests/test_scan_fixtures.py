@@ -122,7 +122,8 @@ def page_points(pdf: Path) -> list[tuple[float, float]]:
         doc.close()
 
 
-def chars_per_page(pdf: Path) -> list[int]:
+def text_layer_chars(pdf: Path) -> list[int]:
+    """How many characters each page's text layer holds (none, for an image-only PDF)."""
     with pdfplumber.open(pdf) as doc:
         return [len(page.chars) for page in doc.pages]
 
@@ -271,7 +272,7 @@ def test_multipage_tiff_has_a_frame_per_page(page200: Image.Image, tmp_path: Pat
 def test_image_only_pdf_has_no_text_and_page_size_from_dpi(two_pages: Path, tmp_path: Path) -> None:
     pages = scan_pages(two_pages, "office200")
     path = image_only_pdf([p.image for p in pages], tmp_path / "scan.pdf", dpi=200)
-    assert chars_per_page(path) == [0, 0]
+    assert text_layer_chars(path) == [0, 0]
     for (w_pt, h_pt), (orig_w, orig_h) in zip(
         page_points(path), page_points(two_pages), strict=True
     ):
@@ -287,7 +288,7 @@ def test_image_only_pdf_with_a_dpi_per_page(two_pages: Path, tmp_path: Path) -> 
     pages = scan_pages(two_pages, "mixed")
     assert [p.dpi for p in pages] == [300, 220]
     path = image_only_pdf([p.image for p in pages], tmp_path / "mixed.pdf", [p.dpi for p in pages])
-    assert chars_per_page(path) == [0, 0]
+    assert text_layer_chars(path) == [0, 0]
     for (w_pt, h_pt), (orig_w, orig_h) in zip(
         page_points(path), page_points(two_pages), strict=True
     ):
@@ -297,7 +298,7 @@ def test_image_only_pdf_with_a_dpi_per_page(two_pages: Path, tmp_path: Path) -> 
 
 
 def test_mixed_pdf_keeps_text_only_on_unscanned_pages(two_pages: Path, tmp_path: Path) -> None:
-    text_chars = chars_per_page(two_pages)
+    text_chars = text_layer_chars(two_pages)
     assert all(n > 100 for n in text_chars)
     scanned = scan_pages(two_pages, "office200")
     for replaced in ({1}, {0}, {0, 1}):
@@ -307,7 +308,7 @@ def test_mixed_pdf_keeps_text_only_on_unscanned_pages(two_pages: Path, tmp_path:
             tmp_path / f"mixed-{sorted(replaced)}.pdf",
             dpi=200,
         )
-        got = chars_per_page(path)
+        got = text_layer_chars(path)
         assert got == [0 if i in replaced else text_chars[i] for i in range(2)]
         with pdfplumber.open(path) as doc:
             assert [len(p.images) for p in doc.pages] == [int(i in replaced) for i in range(2)]
