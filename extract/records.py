@@ -27,6 +27,7 @@ from thaireport.extract.normalize import (
     parse_period,
     split_steps,
 )
+from thaireport.extract.normalize.dates import Basis
 from thaireport.extract.normalize.numerals import arabic_to_thai_digits
 
 from thaireport.model import Cell, ExtractedReport, Issue, Section, TableRow
@@ -96,15 +97,7 @@ class CellValues(_Model):
     steps: list[str] = Field(default=[], description="the cell's numbered items, one per step")
 
 
-PeriodBasis = Literal[
-    "printed-range",
-    "printed-date",
-    "printed-months",
-    "quarter",
-    "fiscal-year-phrase",
-    "inferred",
-    "none",
-]
+PeriodBasis = Basis  # how a period was derived: the normalizer's own vocabulary
 
 
 class Normalized(_Model):

@@ -19,6 +19,7 @@ from thaireport.extract.table import (
     read_page_items,
     right_limits,
 )
+from thaireport.extract.tables.ruled import join_label
 
 from thaireport.errors import NoTableError
 from thaireport.model import (
@@ -159,18 +160,6 @@ def _printed(row: Sequence[CellLines]) -> list[CellLines]:
 COLUMN_SNAP = 2.0  # points: the same column boundary on two pages of one table
 
 
-def _thai(c: str) -> bool:
-    return "\u0e01" <= c <= "\u0e4e"
-
-
-def _glued(before: str, after: str) -> str:
-    """A label's two halves: a break between Thai letters (or after "/") is inside a word."""
-    if not before or not after:
-        return before or after
-    glue = (_thai(before[-1]) or before[-1] == "/") and _thai(after[0])
-    return before + ("" if glue else " ") + after
-
-
 def joined_header(
     above: Columns, upper: Sequence[str], below: Columns, lower: Sequence[str]
 ) -> list[str] | None:
@@ -197,7 +186,7 @@ def joined_header(
         text = upper[over] if over < len(upper) else ""
         same = abs(left - top_left) <= COLUMN_SNAP and abs(right - top_right) <= COLUMN_SNAP
         if same:
-            joined.append(_glued(text, lower[index]))
+            joined.append(join_label(text, lower[index]))
         else:
             joined.append(GROUP_SEPARATOR.join(t for t in (text, lower[index]) if t))
 

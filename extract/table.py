@@ -722,11 +722,11 @@ def read_page_items(
         header_cells = _cells_of(band_words, columns)
         limits = right_limits(columns, [header_cells])
         header = [block_text(c.lines, lim) for c, lim in zip(header_cells, limits, strict=True)]
-        if not columns.ruled and any(GROUP_SEPARATOR in x for x in _band_labels(band_words, em)):
+        if not columns.ruled:
             # a group label over several columns of an unruled header: each column's label
             # is "group / own", as in a ruled two-level header
             labels = _band_labels(band_words, em)
-            if len(labels) == columns.count:
+            if any(GROUP_SEPARATOR in x for x in labels) and len(labels) == columns.count:
                 header = labels
         if sum(1 for label in header if names_a_month(label)) >= MIN_MONTHS:
             # an action plan's month grid (แบบ ผด. 02), not a measure table: its lines stay

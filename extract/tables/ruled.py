@@ -35,6 +35,15 @@ def _thai(c: str) -> bool:
     return "\u0e01" <= c <= "\u0e4e"
 
 
+def join_label(before: str, after: str) -> str:
+    """Two parts of one label: a break between Thai letters (or after "/") is inside a
+    word ("ผู้รับผิด" + "ชอบ"), any other break stands for a space."""
+    if not before or not after:
+        return before + after
+    glued = (_thai(before[-1]) or before[-1] == "/") and _thai(after[0])
+    return before + ("" if glued else " ") + after
+
+
 def header_text(words: Sequence[Word]) -> str:
     """A header cell's label on one line: its lines are centred, so the wrap test of body
     cells cannot tell a break inside a word; a break between Thai letters is one, any
@@ -46,10 +55,7 @@ def header_text(words: Sequence[Word]) -> str:
         for a, b in zip(line.words, line.words[1:], strict=False):
             gap = b.box.x0 - a.box.x1
             part += ("" if gap < 0.15 * line.box.height else " ") + b.text.strip()
-        if text and part:
-            glued = (_thai(text[-1]) or text[-1] == "/") and _thai(part[0])
-            text += "" if glued else " "
-        text += part
+        text = join_label(text, part)
     # no space inside brackets, wherever a producer split the runs: "( บาท)" is "(บาท)"
     return _BRACKET_SPACE.sub(lambda m: m.group(1) or m.group(2), text)
 
