@@ -18,9 +18,11 @@ import cv2
 import numpy as np
 from PIL import Image
 from thaireport.extract.image_rules import Gray, erase, find_rules
+from thaireport.extract.tables.grid import find_grids
 from thaireport.extract.textlayer import repair_thai, thai_word_share
 from thaireport.ocr.digits import is_number_cue, load_model, reread_numbers
 from thaireport.ocr.preprocess import prepare, turn
+from thaireport.ocr.tesseract import Box as PixelBox
 from thaireport.ocr.tesseract import (
     OcrGlyph,
     OcrLine,
@@ -35,6 +37,9 @@ from thaireport.settings import OcrSettings
 MIN_WORD_SHARE = 0.7  # measured: 0.94 on an upright page, 0.48 on the same page upside down
 MIN_TEXT_FOR_CHECK = 200  # characters; less text cannot be judged
 _WORDLIKE = re.compile("[A-Za-z\u0e01-\u0e2e]{3}")
+# A mark stands shorter than a consonant's body, which is about two thirds of the page's typical
+# glyph box (a consonant with what stands over or under it).
+MARK_HEIGHT = 0.65
 PHRASE_GAP = 0.8  # a gap wider than this share of the line's glyph height splits phrases
 
 
@@ -113,7 +118,8 @@ def _words(ocr: OcrPage, page: int, dpi: int, rules: Sequence[Rule]) -> tuple[li
     return words, repairs
 
 
-Read = tuple[OcrPage, list[Rule], float, list[Box]]
+# the reading, the rules, the deskew angle, coloured marks and cells whose print read as nothing
+Read = tuple[OcrPage, list[Rule], float, list[Box], list[Box]]
 MIN_INK_MARK_INCHES = 0.08  # coloured marks smaller than this square are dust, not ink
 
 
@@ -177,14 +183,110 @@ def _read(
     source = prepared.gray if settings.image == "gray" else prepared.binary
     if settings.erase_rules:
         source = erase(source, mask)
-    ocr = recognize(Image.fromarray(source), settings, dpi=dpi, meanwhile=load)
+    regions: list[PixelBox] = []
+    tables: list[PixelBox] = []
+    rest = True
+    if settings.cells_apart:
+        regions, tables, rest = cell_regions(rules, erase(prepared.binary, mask), dpi)
+    ocr = recognize(
+        Image.fromarray(source), settings, dpi=dpi, meanwhile=load,
+        regions=regions, rest=rest, hidden=tables,
+    )  # fmt: skip
     ocr = _rejoin_detached_marks(ocr, source, settings, dpi)
     if settings.reread_latin and "+" in settings.languages:
         ocr = _reread_latin(ocr, source, settings, dpi)
     if settings.reread_digits:
         # Debian's Thai model cannot write ๔ ๖ ๗ ๘ ๙: numbers are read again by ocr.digits.
         ocr = _reread_digits(ocr, source, dpi, [r for r in rules if not r.horizontal])
-    return ocr, rules, prepared.skew_degrees, coloured_regions(prepared.coloured, dpi)
+    unread = [_points(box, dpi) for box in regions if not _read_in(ocr, box)]
+    return ocr, rules, prepared.skew_degrees, coloured_regions(prepared.coloured, dpi), unread
+
+
+def _read_in(ocr: OcrPage, box: PixelBox) -> bool:
+    x0, y0, x1, y1 = box
+    return any(
+        x0 <= (g.left + g.right) / 2 < x1 and y0 <= (g.top + g.bottom) / 2 < y1
+        for line in ocr.lines
+        for g in line.glyphs
+    )
+
+
+def _points(box: PixelBox, dpi: int) -> Box:
+    scale = 72.0 / dpi
+    return Box(box[0] * scale, box[1] * scale, box[2] * scale, box[3] * scale)
+
+
+def _unread_warnings(cells: Sequence[Box]) -> list[str]:
+    """A cell that holds print OCR could not read is said, not left quietly empty."""
+    return [
+        f"OCR read nothing in a table cell that holds print (x {c.x0:.0f}-{c.x1:.0f}, "
+        f"y {c.top:.0f}-{c.bottom:.0f} pt): read it on the page image"
+        for c in cells
+    ]
+
+
+MIN_CELL_PIXELS = 6  # a grid cell narrower or lower than this holds no text
+# Ink smaller than this is a speck, not print (a dash at 13 pt is 0.06 in wide).
+MIN_PRINT_INCHES = 0.04
+
+
+def _holds_print(binary: Gray, dpi: int) -> bool:
+    count, _, stats, _ = cv2.connectedComponentsWithStats(255 - binary, connectivity=8)
+    least = dpi * MIN_PRINT_INCHES
+    return any(
+        max(stats[i, cv2.CC_STAT_WIDTH], stats[i, cv2.CC_STAT_HEIGHT]) >= least
+        for i in range(1, count)
+    )
+
+
+def _paper(image: Gray, boxes: Sequence[PixelBox]) -> Gray:
+    out = image.copy()
+    for x0, y0, x1, y1 in boxes:
+        out[y0:y1, x0:x1] = 255
+    return out
+
+
+def _pixels(box: Box, scale: float, width: int, height: int) -> PixelBox:
+    return (
+        max(0, round(box.x0 * scale)), max(0, round(box.top * scale)),
+        min(width, round(box.x1 * scale)), min(height, round(box.bottom * scale)),
+    )  # fmt: skip
+
+
+def cell_regions(
+    rules: Sequence[Rule], binary: Gray, dpi: int
+) -> tuple[list[PixelBox], list[PixelBox], bool]:
+    """The cells of the page's ruled tables that hold print, in pixels: the parts OCR
+    reads apart; the tables' frames; and whether the page around the tables holds print.
+
+    Each cell's box runs to the middle of its rules (erased from `binary` by then), so
+    nothing printed inside it is cut; a merged cell is one box, read whole. Tesseract
+    binarizes each image it is given on its own: a blank cell, or a page that is all
+    table, would have the scanner's noise taken for text, so those are not read at all.
+    """
+    scale = dpi / 72.0
+    height, width = binary.shape[:2]
+    inked: list[PixelBox] = []
+    frames: list[PixelBox] = []
+    for grid in find_grids(rules):
+        frames.append(_pixels(grid.box, scale, width, height))
+        for cell in grid.cells:
+            x0, y0, x1, y1 = _pixels(cell.box, scale, width, height)
+            if x1 - x0 < MIN_CELL_PIXELS or y1 - y0 < MIN_CELL_PIXELS:
+                continue
+            if _holds_print(binary[y0:y1, x0:x1], dpi):
+                inked.append((x0, y0, x1, y1))
+    rest = not frames or _holds_print(_paper(binary, frames), dpi)
+    return inked, frames, rest
+
+
+def _just_above(upper: Sequence[OcrGlyph], lower: Sequence[OcrGlyph]) -> bool:
+    """`upper` is on the text line right above `lower` and over it."""
+    height = statistics.median(g.height for g in lower)
+    gap = min(g.top for g in lower) - max(g.bottom for g in upper)
+    left, right = min(g.left for g in lower), max(g.right for g in lower)
+    over = min(g.left for g in upper) < right and left < max(g.right for g in upper)
+    return -height / 2 <= gap <= height and over
 
 
 def _reread_digits(ocr: OcrPage, source: Gray, dpi: int, walls: Sequence[Rule]) -> OcrPage:
@@ -206,9 +308,21 @@ def _reread_digits(ocr: OcrPage, source: Gray, dpi: int, walls: Sequence[Rule]) 
         ):
             glyphs = list(part)
             context = cue_above.get(column, [])
+            if context and not _just_above(context, glyphs):
+                context = []  # the previous line of this column is another cell's
             if context:
                 glyphs[0] = replace(glyphs[0], space_before=True)
-            read = reread_numbers(source, [*context, *glyphs], dpi=dpi)[len(context) :]
+            cell = (
+                round(edges[column - 1]) if column > 0 else 0,
+                round(edges[column]) if column < len(edges) else source.shape[1],
+            )
+            both = reread_numbers(source, [*context, *glyphs], dpi=dpi, limits=cell)
+            # The cue is taken off by count: where the run across it was read as more or
+            # fewer characters, the line is read again without it.
+            if len(both) == len(context) + len(glyphs):
+                read = both[len(context) :]
+            else:
+                read = reread_numbers(source, glyphs, dpi=dpi, limits=cell)
             out.extend(read)
             last = _phrases(read, (), dpi)[-1] if read else []
             text = "".join(g.text for g in last)
@@ -315,12 +429,14 @@ def _reread_latin(ocr: OcrPage, image: Gray, settings: OcrSettings, dpi: int) ->
 def _detached(line: OcrLine, typical_height: float) -> bool:
     """A "line" of stray marks: another line's upper marks, read apart as punctuation.
 
-    No run of three letters, and nothing taller than a letter.
+    No run of three letters, and every glyph well short of a letter: a short line of
+    letters or digits is a line too (a narrow cell's "๑", "น" or "ทราบ", whose vowels are
+    outside the letter run), and joining it to the next one lost it.
     """
     text = " ".join("".join(g.text for g in p) for p in _phrases(line.glyphs, (), 300))
     if _WORDLIKE.search(text):
         return False
-    return max(g.height for g in line.glyphs) < 1.5 * typical_height
+    return max(g.height for g in line.glyphs) < MARK_HEIGHT * typical_height
 
 
 def _rejoin_detached_marks(ocr: OcrPage, image: Gray, settings: OcrSettings, dpi: int) -> OcrPage:
@@ -343,7 +459,12 @@ def _rejoin_detached_marks(ocr: OcrPage, image: Gray, settings: OcrSettings, dpi
             continue
         top = min(g.top for g in marks.glyphs)
         gap = min(g.top for g in body.glyphs) - max(g.bottom for g in marks.glyphs)
-        if gap > typical:
+        # The marks sit just above the body and over it: the next line in reading order
+        # may be another cell's (read apart, see cell_regions), beside or above this one.
+        over = min(g.left for g in marks.glyphs) < max(g.right for g in body.glyphs) and min(
+            g.left for g in body.glyphs
+        ) < max(g.right for g in marks.glyphs)
+        if not -typical <= gap <= typical or not over:
             index += 1
             continue
         left = min(g.left for g in (*marks.glyphs, *body.glyphs))
@@ -399,7 +520,7 @@ def ocr_page_layout(
         mode = "RGB" if image.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr") else "L"
         image = image.convert(mode).resize(size, Image.Resampling.BOX)
         dpi = settings.work_dpi
-    ocr, rules, skew, inked = _read(image, dpi, settings, meanwhile)
+    ocr, rules, skew, inked, unread = _read(image, dpi, settings, meanwhile)
     rotation = 0
     if _implausible(ocr, settings):
         rotation = detect_orientation(image, dpi=dpi)
@@ -408,7 +529,7 @@ def ocr_page_layout(
             second = _read(turned, dpi, settings)
             if second[0].mean_confidence > ocr.mean_confidence:
                 image = turned
-                ocr, rules, skew, inked = second
+                ocr, rules, skew, inked, unread = second
             else:
                 rotation = 0
     words, repairs = _words(ocr, number, dpi, rules)
@@ -416,7 +537,11 @@ def ocr_page_layout(
         f"OCR: {ocr.seconds:.1f} s, mean confidence {ocr.mean_confidence:.0f}, "
         f"deskewed {skew:+.2f}°" + (f", turned {rotation}°" if rotation else "")
     ]
-    warnings = (*_ink_warnings(inked, words), *(() if words else ("OCR found no text",)))
+    warnings = (
+        *_ink_warnings(inked, words),
+        *_unread_warnings(unread),
+        *(() if words else ("OCR found no text",)),
+    )
     return PageLayout(
         number=number,
         width=image.width * 72.0 / dpi,

@@ -213,12 +213,22 @@ def _binarize(region: Gray) -> Gray:
 
 
 def cut_run(
-    gray: Gray, left: int, top: int, right: int, bottom: int, *, dpi: int, reach: int = 0
+    gray: Gray,
+    left: int,
+    top: int,
+    right: int,
+    bottom: int,
+    *,
+    dpi: int,
+    reach: int = 0,
+    limits: tuple[int, int] | None = None,
 ) -> list[Crop]:
     """One crop per printed character whose ink is centered in the box (left..right, top..bottom).
 
     ``reach`` widens the box left and right (Tesseract's LSTM boxes are often shifted by
-    part of a character; the caller then tells which crops are the run's).
+    part of a character; the caller then tells which crops are the run's). Nothing left
+    of ``limits[0]`` or right of ``limits[1]`` is looked at (the walls of the run's cell:
+    a digit of the next column is no part of it).
 
     Connected components are found in the box widened by a margin (so characters that
     stick out of Tesseract's boxes stay whole), dust is dropped, components sharing
@@ -228,8 +238,9 @@ def cut_run(
     h_img, w_img = gray.shape
     band = max(bottom - top, 1)
     margin_x, margin_y = band // 2 + 2 + reach, band // 2 + 2
-    x0, y0 = max(0, left - margin_x), max(0, top - margin_y)
-    x1, y1 = min(w_img, right + margin_x), min(h_img, bottom + margin_y)
+    low, high = limits if limits is not None else (0, w_img)
+    x0, y0 = max(0, low, left - margin_x), max(0, top - margin_y)
+    x1, y1 = min(w_img, high, right + margin_x), min(h_img, bottom + margin_y)
     if x1 <= x0 or y1 <= y0:
         return []
     binary = _binarize(np.ascontiguousarray(gray[y0:y1, x0:x1]))
@@ -532,7 +543,9 @@ def _has_cue_near(p: int, keys: list[str], texts: list[str], digit_phrase: list[
 # --------------------------------------------------------------------------- re-reading
 
 
-def reread_numbers(gray: Gray, glyphs: Sequence[G], *, dpi: int) -> list[G]:
+def reread_numbers(
+    gray: Gray, glyphs: Sequence[G], *, dpi: int, limits: tuple[int, int] | None = None
+) -> list[G]:
     """The line's glyphs with the digits of its number-shaped runs read from the image.
 
     Each run is cut into one crop per printed character; each crop becomes one glyph (its
@@ -540,6 +553,7 @@ def reread_numbers(gray: Gray, glyphs: Sequence[G], *, dpi: int) -> list[G]:
     as four glyphs. A glyph Tesseract read as a letter is rewritten only if the classifier
     is sure it is a number character; a crop the classifier takes for a letter keeps
     Tesseract's text. Glyphs outside runs are returned as they were (the same objects).
+    `limits`: the left and right walls of the cell the glyphs are in (see `cut_run`).
     """
     out: list[G] = list(glyphs)
     runs = number_runs(glyphs)
@@ -547,7 +561,7 @@ def reread_numbers(gray: Gray, glyphs: Sequence[G], *, dpi: int) -> list[G]:
         return out
     model = load_model()
     for start, end, has_digit in reversed(runs):
-        replacement = _reread_run(gray, glyphs, start, end, dpi, model, has_digit)
+        replacement = _reread_run(gray, glyphs, start, end, dpi, model, has_digit, limits)
         if replacement is not None:
             out[start:end] = replacement
     return out
@@ -582,6 +596,7 @@ def _reread_run(
     dpi: int,
     model: DigitModel,
     has_digit: bool,
+    limits: tuple[int, int] | None = None,
 ) -> list[G] | None:
     run = glyphs[start:end]
     left = min(g.left for g in run)
@@ -589,7 +604,7 @@ def _reread_run(
     top = min(g.top for g in run)
     bottom = max(g.top + g.height for g in run)
     reach = int(statistics.median(g.height for g in run))
-    found = cut_run(gray, left, top, right, bottom, dpi=dpi, reach=reach)
+    found = cut_run(gray, left, top, right, bottom, dpi=dpi, reach=reach, limits=limits)
     # Tesseract's boxes are approximate: a crop is the run's if its columns overlap a run
     # glyph's box more than any other glyph's of the line.
     pairs = [(c, _owner(c, glyphs)) for c in found]

@@ -59,9 +59,9 @@ def open_page(browser: Any, html: Path) -> tuple[Any, list[str]]:
     return page, problems
 
 
-@pytest.fixture(scope="module")
-def smudged_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, MeasureRecord]:
-    """Page 1 of the example as a 200 DPI scan, the first row's `responsible` cell smudged."""
+def _smudged(folder: Path, noise: float) -> tuple[Path, MeasureRecord]:
+    """Page 1 of the example as a 200 DPI scan, the first row's `responsible` cell smudged
+    (blur 2.8, then gaussian noise of this standard deviation)."""
     digital = process_document(DIGITAL)
     first = next(r for r in digital.records if r.page_first == 1)
     page = rasterize(DIGITAL, SCAN_DPI)[0]
@@ -70,12 +70,30 @@ def smudged_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Measur
     box = (x0 - 3, top - 3, x1 + 3, bottom + 3)
     region = page.crop(box).filter(ImageFilter.GaussianBlur(2.8))
     noisy = np.asarray(region, dtype=np.float64) + np.random.default_rng(1).normal(
-        0, 40, (region.height, region.width)
+        0, noise, (region.height, region.width)
     )
     page.paste(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)), box[:2])
-    path = tmp_path_factory.mktemp("scan") / "page-1.png"
+    path = folder / "page-1.png"
     page.save(path, dpi=(SCAN_DPI, SCAN_DPI))
     return path, first
+
+
+@pytest.fixture(scope="module")
+def smudged_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, MeasureRecord]:
+    # Read at OCR confidence 61 ("สวัคล้" for สำนักปลัด).
+    return _smudged(tmp_path_factory.mktemp("scan"), 25)
+
+
+@pytest.mark.tesseract
+def test_a_cell_smudged_past_reading_is_said(tmp_path: Path) -> None:
+    """Read in its own cell, a cell smudged this badly gives Tesseract no text line at all
+    (read across the page's line it came out as garbage at confidence 59). The page says so
+    on the row's records instead of leaving the cell quietly empty."""
+    path, _ = _smudged(tmp_path, 40)
+    first = process_document(path).records[0]
+    assert first.cells.responsible == ""
+    said = [w.message for w in first.warnings if w.code == "page-warning"]
+    assert any("OCR read nothing in a table cell that holds print" in m for m in said), said
 
 
 @pytest.mark.tesseract

@@ -24,6 +24,7 @@ class OcrSettings:
     retry_below: float = 55.0  # a page read with less mean confidence is checked for rotation
     image: str = "gray"  # what Tesseract sees: "gray" (flattened, deskewed) or "binary"
     erase_rules: bool = True  # paint table rules out before OCR
+    cells_apart: bool = True  # ruled tables' cells read one by one (ocr.tesseract.recognize)
     flatten: bool = True  # divide out uneven illumination
     deskew: bool = True
     median: bool = False  # 3×3 median filter against noise

@@ -164,15 +164,47 @@ _ABBR_AFTER = rf"(?:\s?\.{{1,2}}|(?![{_THAI}]))"
 def _abbr_pattern(first: str, second: str) -> str:
     # OCR drops, doubles or spaces out the dots: ตค, ต.ค, ต..ค., ต. ค.; and reads a dot at
     # the baseline as sara u: "กุย." for ก.ย.
-    return rf"{_ABBR_BEFORE}{first}[\s.\u0e38]{{0,3}}{second}{_ABBR_NOT_LONGER}{_ABBR_AFTER}"
+    head = _FIRST_LETTER.get(first[0], first[0]) + first[1:]
+    return rf"{_ABBR_BEFORE}{head}[\s.\u0e38]{{0,3}}{second}{_ABBR_NOT_LONGER}{_ABBR_AFTER}"
 
 
 _FULL_NAMES = sorted((n for _, names, _ in _MONTHS for n in names), key=len, reverse=True)
 _ABBREVIATIONS = sorted(
     (abbr for _, _, abbr in _MONTHS), key=lambda a: len(a[0]) + len(a[1]), reverse=True
 )
+# OCR misreads the marks over a month name: a stray tone mark where the name has none
+# ("กั้นยายน"), or one mark for another ("ค้นยายน", ั read as ้). The names differ in their
+# letters alone, so a name is matched with any mark over the line where it has one, and
+# with a tone mark allowed between any two letters. And ก is read as ค (the same body, a
+# loop at its head): no month begins with ค, so a first letter ก may be read as either.
+_ABOVE = "\u0e31\u0e34-\u0e37\u0e47-\u0e4e"
+_STRAY_TONE = "[\u0e48-\u0e4b]?"
+_FIRST_LETTER = {"ก": "[กค]"}
+
+
+def _skeleton(name: str) -> str:
+    """A month name without what stands over its line, its first letter ก (see above)."""
+    letters = re.sub(f"[{_ABOVE}]", "", name)
+    return "ก" + letters[1:] if letters[:1] == "ค" else letters
+
+
+def _full_name_pattern(name: str) -> str:
+    letters = [
+        _FIRST_LETTER.get(c, re.escape(c)) if i == 0
+        else f"[{_ABOVE}]" if re.fullmatch(f"[{_ABOVE}]", c) else re.escape(c)
+        for i, c in enumerate(name)
+    ]  # fmt: skip
+    return _STRAY_TONE.join(letters)
+
+
+_MONTH_BY_SKELETON: dict[str, int] = {
+    _skeleton(name): number for number, names, _ in _MONTHS for name in names
+}
+
 _MONTH = "(?:{})".format(
-    "|".join([*map(re.escape, _FULL_NAMES), *(_abbr_pattern(a, b) for a, b in _ABBREVIATIONS)])
+    "|".join(
+        [*map(_full_name_pattern, _FULL_NAMES), *(_abbr_pattern(a, b) for a, b in _ABBREVIATIONS)]
+    )
 )
 _ERA = r"(?:[พค]\s*\.?\s*ศ\s*\.?)"
 _DASH = r"[-–—~]"
@@ -250,8 +282,13 @@ class _Token:
 
 def _month_number(printed: str) -> int:
     key = re.sub(r"[\s.]", "", printed)
+    if key in _MONTH_BY_KEY:
+        return _MONTH_BY_KEY[key]
+    key = _skeleton(key)
+    if key in _MONTH_BY_SKELETON:  # a full name with its marks misread
+        return _MONTH_BY_SKELETON[key]
     # sara u in an abbreviation is a dot OCR read at the baseline (กุย. for ก.ย.)
-    return _MONTH_BY_KEY[key] if key in _MONTH_BY_KEY else _MONTH_BY_KEY[key.replace("\u0e38", "")]
+    return _MONTH_BY_KEY[key.replace("\u0e38", "")]
 
 
 def _scan(text: str) -> list[_Token]:

@@ -561,6 +561,32 @@ def test_ocr_reads_the_dot_of_an_abbreviation_as_sara_u(printed: str) -> None:
     assert parse_thai_date(printed) == date(2024, 9, 30)
 
 
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        # read so from period cells of scans, each cell read alone
+        ("๓๐ กั้นยายน ๒๕๖๗", date(2024, 9, 30)),  # a stray tone mark
+        ("๓๐ ค้นยายน ๒๕๖๗", date(2024, 9, 30)),  # ก as ค, ั as ้
+        ("๓๐ คุย. ๒๕๖๗", date(2024, 9, 30)),  # ก as ค, the dot as sara u
+        ("๑ ตุ่ลาคม ๒๕๖๖", date(2023, 10, 1)),
+        ("๒๒ กุมภ๊าพันธ์ ๒๕๖๗", date(2024, 2, 22)),
+        ("๑ มินาคม ๒๕๖๗", date(2024, 3, 1)),  # ี as ิ
+        ("๑ ค.ค. ๒๕๖๗", date(2024, 7, 1)),
+    ],
+)
+def test_ocr_misreads_the_marks_or_the_first_letter_of_a_month(
+    printed: str, expected: date
+) -> None:
+    """Month names differ in their letters alone, and none begins with ค: marks misread
+    over the line, or ก read as ค, do not hide the month."""
+    assert parse_thai_date(printed) == expected
+
+
+@pytest.mark.parametrize("printed", ["๑ คอ.ค. ๒๕๖๗", "๑ มคราคม ๒๕๖๗", "๑ กันยายก ๒๕๖๗"])
+def test_other_letters_of_a_month_are_not_guessed(printed: str) -> None:
+    assert parse_thai_date(printed) is None
+
+
 # --- years no calendar has (found by the property tests) --------------------------------
 
 
