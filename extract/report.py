@@ -42,6 +42,7 @@ class _OpenTable:
     columns: Columns | None = None
     rows: list[list[CellLines]] = field(default_factory=list)
     last_page: int = 0
+    unruled: set[int] = field(default_factory=set)  # ids of the rows read without rules
 
     def measure_index(self) -> int:
         for index, key in self.draft.columns.items():
@@ -61,7 +62,8 @@ class _OpenTable:
         if self.columns is None:
             self.columns = part.columns
         rows = list(part.rows)
-        if rows and self.rows and part.page > self.last_page and self._continues(rows[0]):
+        new_page = bool(rows and self.rows and part.page > self.last_page)
+        if new_page and self._continues(rows[0]):
             previous = _printed(self.rows[-1])
             went_on: dict[int, CellLines] = {}
             for index, cell in enumerate(rows[0]):
@@ -75,8 +77,25 @@ class _OpenTable:
                 for cell in row:
                     if cell.filled_from is not None and id(cell.filled_from) in went_on:
                         cell.filled_from = went_on[id(cell.filled_from)]
+        if not part.columns.ruled:
+            self.unruled.update(id(row) for row in rows)
         self.rows.extend(rows)
         self.last_page = part.page
+
+    def _fill_merged(self) -> None:
+        """Rows of an unruled table under a merged measure: with no rules to show a rowspan,
+        a row with no measure of its own (a new row, not the rest of the one above: rows cut
+        by a page break are joined by now) shares the measure printed above, and so every
+        cell it leaves empty (a merged responsible unit)."""
+        measure = self.measure_index()
+        above: list[CellLines] | None = None
+        for row in self.rows:
+            shared = measure < len(row) and (_blank(row[measure]) or row[measure].filled_from)
+            if above is not None and shared and id(row) in self.unruled:
+                for index, cell in enumerate(row):
+                    if _blank(cell) and index < len(above) and above[index].lines:
+                        row[index] = CellLines(filled_from=above[index])
+            above = _printed(row)
 
     def _header_cut(self, part: TablePart) -> bool:
         """A header alone at the foot of the last page, and a header again at the top of
@@ -92,11 +111,16 @@ class _OpenTable:
         cell (a short one, such as the responsible unit) has already ended.
         """
         measure = self.measure_index()
-        if measure >= len(first) or not first[measure].lines:
-            return True
         assert self.columns is not None
-        limits = right_limits(self.columns, self.rows)
         previous = _printed(self.rows[-1])
+        if not self.columns.ruled and _ended_before_foot(previous, first):
+            return False
+        if measure >= len(first) or not first[measure].lines:
+            # Without rules, an empty measure cell is also a new row under a merged measure
+            # (rowspan): a row cut by the break runs to the page's last line in some cell
+            # that goes on here, a new row does not.
+            return self.columns.ruled or _runs_to_foot(previous, first)
+        limits = right_limits(self.columns, self.rows)
         wrapped = [
             is_wrapped(previous[i].lines[-1], cell.lines[0], _limit(limits, i, previous[i]))
             for i, cell in enumerate(first)
@@ -104,7 +128,8 @@ class _OpenTable:
         ]
         before = previous[measure].lines if measure < len(previous) else []
         if not before:
-            return False
+            # a measure centred in a row that the break cut may all be on this page
+            return not self.columns.ruled and _runs_to_foot(previous, first)
         # A row that was split fills its page to the bottom; one moved whole to the next
         # page leaves room behind it.
         last_bottom = max(line.box.bottom for cell in previous for line in cell.lines)
@@ -125,6 +150,7 @@ class _OpenTable:
     def close(self) -> None:
         if self.columns is None:
             return
+        self._fill_merged()
         limits = right_limits(self.columns, self.rows)
         first = len(self.draft.rows) + 1
         printed_in = {id(c): first + r for r, row in enumerate(self.rows) for c in row}
@@ -149,6 +175,43 @@ class _OpenTable:
                 text = block_text(lines, _limit(limits, index, cell_lines))
                 cells[index] = Cell(text, tuple(regions))
             self.draft.add_row(cells, pages=sorted(pages), filled=filled)
+
+
+def _blank(cell: CellLines) -> bool:
+    return not cell.lines and cell.filled_from is None
+
+
+def _runs_to_foot(previous: Sequence[CellLines], first: Sequence[CellLines]) -> bool:
+    """Does a cell that goes on in `first` end, in the row before the page break, on the
+    row's last line (the row was cut there)?"""
+    bottoms = [line.box.bottom for cell in previous for line in cell.lines]
+    if not bottoms:
+        return True
+    last = max(bottoms)
+    for before, after in zip(previous, first, strict=False):
+        if after.lines and before.lines:
+            line = before.lines[-1]
+            if line.box.bottom >= last - 1.5 * line.box.height:
+                return True
+    return False
+
+
+def _ended_before_foot(previous: Sequence[CellLines], first: Sequence[CellLines]) -> bool:
+    """Do most cells with text in `first` end, in the row before the page break, lines
+    above that row's last line? They were not cut, so `first` is a new row (its empty
+    cells are merged ones, its measure the rest of a merged one), not the rest of the row
+    before. (A cut row's cells run to the break; a short cell centred in the cut row,
+    as LibreOffice sets it, may go on too.)"""
+    bottoms = [line.box.bottom for cell in previous for line in cell.lines]
+    if not bottoms:
+        return False
+    last = max(bottoms)
+    early = [
+        before.lines[-1].box.bottom < last - 1.5 * before.lines[-1].box.height
+        for before, after in zip(previous, first, strict=False)
+        if after.lines and before.lines
+    ]
+    return sum(early) > len(early) - sum(early)
 
 
 def _printed(row: Sequence[CellLines]) -> list[CellLines]:

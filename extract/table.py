@@ -284,7 +284,26 @@ def _header_lines(lines: Sequence[TextLine], start: int, em: float) -> tuple[int
         score = sum(score_header(labels[i], key) for i, key in found.items())
         if (len(found), score) > best[:2]:
             best = (len(found), score, count)
-    return best
+    named, how_well, count = best
+    band = [w for line in lines[start : start + count] for w in line.words]
+    while count and start + count < len(lines) and _label_goes_on(band, lines[start + count], em):
+        band.extend(lines[start + count].words)
+        count += 1
+    return named, how_well, count
+
+
+def _label_goes_on(band: Sequence[Word], line: TextLine, em: float) -> bool:
+    """Is `line`, just under a header band, the end of labels left open in it? A narrow
+    column wraps "งบประมาณ (บาท)" letter by letter, and the ")" on a line of its own names
+    nothing, so matching alone never takes it in."""
+    if line.box.top - max(w.box.bottom for w in band) > 0.5 * em:
+        return False
+    open_cells = [
+        cell.box
+        for cell in _header_cells(band, em)
+        if header_text(cell.words).count("(") > header_text(cell.words).count(")")
+    ]
+    return all(any(b.x0 - 1 <= w.box.middle_x <= b.x1 + 1 for b in open_cells) for w in line.words)
 
 
 _PAGE_NUMBER = re.compile(
@@ -396,18 +415,88 @@ def _table_rows(
         return rows
     starts = _row_starts(words, columns)
     if len(starts) > 1:
-        bounds = [float("-inf"), *starts[1:], float("inf")]
-        rows = []
-        for top, bottom in itertools.pairwise(bounds):
-            inside = [w for w in words if top - 1 <= w.box.middle_y < bottom - 1]
-            if inside:
-                rows.append(_cells_of(inside, columns))
-        return rows
+        return _rows_from_starts(words, columns, starts)
     lines = group_lines(words)
     return [
         _cells_of([w for line in row for w in line.words], columns)
         for row in _split_rows_by_gaps(lines)
     ]
+
+
+def _rows_from_starts(
+    words: Sequence[Word], columns: Columns, starts: Sequence[float]
+) -> list[list[CellLines]]:
+    """Rows of an unruled table between the row tops, each cell's block of lines whole.
+
+    A block runs on across a row top where its column starts no new cell there: it is a
+    merged cell (rowspan), printed in the row it starts in, that the rows it reaches into
+    share (`CellLines.filled_from`), not text of each of those rows.
+    """
+    bounds = [float("-inf"), *starts[1:], float("inf")]
+
+    def row_of(y: float) -> int:
+        return next(i for i, (top, bottom) in enumerate(itertools.pairwise(bounds))
+                    if top - 1 <= y < bottom - 1)  # fmt: skip
+
+    rows = [[CellLines() for _ in range(columns.count)] for _ in starts]
+    for column, blocks in enumerate(_column_blocks(words, columns, starts[1:])):
+        for block in blocks:
+            first = row_of(block[0].box.middle_y)
+            if rows[first][column].filled_from is not None:
+                rows[first][column] = CellLines()  # a cell of its own below a merged one
+            rows[first][column].lines.extend(block)
+            for r in range(first + 1, row_of(block[-1].box.middle_y) + 1):
+                if not rows[r][column].lines:
+                    rows[r][column] = CellLines(filled_from=rows[first][column])
+    return [row for row in rows if any(cell.lines for cell in row)]
+
+
+def _line_metrics(per_column: Sequence[Sequence[TextLine]]) -> tuple[float, float] | None:
+    """(median line height, median gap between a column's lines) of an unruled body."""
+    heights = [ln.box.height for lines in per_column for ln in lines]
+    gaps = [
+        b.box.top - a.box.bottom
+        for lines in per_column
+        for a, b in itertools.pairwise(sorted(lines, key=lambda ln: ln.box.top))
+    ]
+    if not heights or not gaps:
+        return None
+    return statistics.median(heights), statistics.median(gaps)
+
+
+def _column_blocks(
+    words: Sequence[Word], columns: Columns, row_tops: Sequence[float]
+) -> list[list[list[TextLine]]]:
+    """Each column's lines in blocks: a block ends where a gap wider than the lines' own
+    spacing (a cell's padding) follows, or at a row top that the other columns show, where
+    a line starts level with it or after a gap wider than the column's line spacing (a
+    short cell's padding). A merged cell's lines run on across the top, off its level."""
+    per_column = [
+        sorted(group_lines(c), key=lambda ln: ln.box.top) for c in _words_by_column(words, columns)
+    ]
+    metrics = _line_metrics(per_column)
+    out: list[list[list[TextLine]]] = []
+    for lines in per_column:
+        blocks: list[list[TextLine]] = []
+        for line in lines:
+            if blocks and metrics is not None and not _starts_cell(blocks[-1][-1], line, *metrics):
+                previous = blocks[-1][-1]
+                height, usual = metrics
+                at_top = any(previous.box.middle_y < y + 1 <= line.box.middle_y for y in row_tops)
+                level = any(abs(line.box.top - y) <= 0.3 * height for y in row_tops)
+                gap = line.box.top - previous.box.bottom
+                if not (at_top and (level or gap > usual + 0.25 * height)):
+                    blocks[-1].append(line)
+                    continue
+                blocks.append([line])
+            else:
+                blocks.append([line])
+        out.append(blocks)
+    return out
+
+
+def _starts_cell(previous: TextLine, line: TextLine, height: float, usual: float) -> bool:
+    return line.box.top - previous.box.bottom > usual + 0.6 * height
 
 
 def _row_starts(words: Sequence[Word], columns: Columns) -> list[float]:
@@ -419,21 +508,15 @@ def _row_starts(words: Sequence[Word], columns: Columns) -> list[float]:
     height is not.
     """
     per_column = [group_lines(c) for c in _words_by_column(words, columns)]
-    heights = [ln.box.height for lines in per_column for ln in lines]
-    gaps = [
-        b.box.top - a.box.bottom
-        for lines in per_column
-        for a, b in itertools.pairwise(sorted(lines, key=lambda ln: ln.box.top))
-    ]
-    if not heights or not gaps:
+    metrics = _line_metrics(per_column)
+    if metrics is None:
         return []
-    height = statistics.median(heights)
-    usual = statistics.median(gaps)
+    height, usual = metrics
     starts: list[tuple[float, int]] = []
     for column, lines in enumerate(per_column):
         previous = None
         for line in sorted(lines, key=lambda ln: ln.box.top):
-            if previous is None or line.box.top - previous.box.bottom > usual + 0.6 * height:
+            if previous is None or _starts_cell(previous, line, height, usual):
                 starts.append((line.box.top, column))
             previous = line
     filled = sum(1 for lines in per_column if lines)
@@ -745,10 +828,19 @@ def read_page_items(
             y for y in _spanning_rules(page.rules, carry.left, carry.right) if y < first_stop
         ]
         # On a page with rules, a table continues only below a rule of its own frame;
-        # text above it (a running title) is not table content.
-        top = spanning[0] - 0.1 if spanning else 0.0
+        # text above it (a running title) is not table content. A frame the page break
+        # left open at the top (Chromium draws no border where it cuts a table) starts
+        # where its side rules start, below the band of the page's running title and page
+        # number (a cut frame's sides may run up through it).
+        sides = _open_frame_top(page.rules, carry, first_stop)
+        if sides is not None:
+            sides = max(sides, MARGIN_SHARE * page.height)
+        tops = [*spanning[:1], *([sides] if sides is not None else [])]
+        # Without a frame, a running title stands apart in the page's top band.
+        top = min(tops) - 0.1 if tops else _running_title_bottom(lines, page.height, em)
         bottom = _table_bottom(page.rules, carry, top, first_stop)
-        words = take_words(top, bottom, carry) if spanning or not page.rules else []
+        framed = spanning or sides is not None
+        words = take_words(top, bottom, carry) if framed or not page.rules else []
         if words:
             rows = _table_rows(words, carry, _row_rules(page.rules, carry, top, bottom))
             items.append(TablePart(page.number, carry, None, rows, top))
@@ -758,6 +850,35 @@ def read_page_items(
             items.append(LooseLine(line.text, page.number, line.box.top, line.ends_with_space))
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _running_title_bottom(lines: Sequence[TextLine], page_height: float, em: float) -> float:
+    """The foot of the lines in the page's top band that stand apart (more than 1.5 em) from
+    the text below them: a running title, not the rest of a table; 0 when there are none."""
+    ordered = sorted(lines, key=lambda ln: ln.box.top)
+    bottom = 0.0
+    for line, below in itertools.pairwise(ordered):
+        if line.box.bottom > MARGIN_SHARE * page_height:
+            break
+        if below.box.top - line.box.bottom > 1.5 * em:
+            bottom = line.box.bottom + 0.1
+    return bottom
+
+
+def _open_frame_top(rules: Sequence[Rule], columns: Columns, limit: float) -> float | None:
+    """The top of a table frame with no rule across its top: where vertical rules at both
+    of the table's outer edges begin, above `limit`; None when there are none."""
+    tops = []
+    for edge in (columns.left, columns.right):
+        starts = [
+            r.box.top
+            for r in rules
+            if not r.horizontal and abs(r.box.middle_x - edge) <= RULE_SNAP and r.box.top < limit
+        ]
+        if not starts:
+            return None
+        tops.append(min(starts))
+    return max(tops)
 
 
 def _table_bottom(rules: Sequence[Rule], columns: Columns, top: float, limit: float) -> float:

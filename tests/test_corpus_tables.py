@@ -37,7 +37,10 @@ _CONTENT_OF_SEED = {
     1002: "regrouped",
     1003: "example",
     1008: "regrouped",
+    1009: "example",
     1011: "regrouped",
+    1019: "council",
+    1032: "regrouped",
 }
 
 
@@ -216,3 +219,90 @@ def test_merged_cell_across_a_page_break_fills_the_rows_below_it(
         # the record counts a section's rows from 1, the plan from 0
         assert {k: v - 1 for k, v in got.filled_from.items()} == dict(want.filled_from)
     assert not any(re.search(r"-\s*\d+\s*-", r.cells.method) for r in result.records)
+
+
+def _similar(want: str, got: str | None) -> float:
+    return Levenshtein.normalized_similarity(_squash(want), _squash(got))
+
+
+@pytest.mark.parametrize("producer", ["libreoffice", "chromium"])
+def test_partly_ruled_merged_cells_and_a_frame_open_at_the_page_top(
+    corpus_cache: Path, producer: str
+) -> None:
+    """s1032 (Sarabun 14 pt, landscape, outer frame and header rule only, cells set at the
+    top, merged measure and responsible cells over two rows, no repeated header). Three
+    general causes lost 10 of the 16 records: a merged measure's lines running on past the
+    next row's top were split into that row; a row with no measure of its own (it shares
+    the merged one) was taken for the rest of the row above; and on a page the break left
+    with only the frame's side rules (Chromium draws no rule across the cut), the table's
+    rest was not read at all."""
+    produced, result = _layout(1032, corpus_cache, producer)
+    expected = produced.expected.records
+    assert result.status is Status.DONE
+    assert len(result.records) == len(expected) == 16
+    # Chromium's text layer of Sarabun loses tone marks (issue 14): structure is asserted
+    # exactly, text with that damage allowed for.
+    floor = 1.0 if producer == "libreoffice" else 0.94
+    for want, got in zip(expected, result.records, strict=True):
+        for key in KEYS:
+            assert _similar(want.cells[key], getattr(got.cells, key)) >= floor, (
+                want.section,
+                want.index,
+                key,
+            )
+        assert {k: v - 1 for k, v in got.filled_from.items()} == dict(want.filled_from)
+    second = result.records[1]  # "๓. เผยแพร่คู่มือ/…", the merged measure's second row
+    assert second.filled_from == {"measure": 1, "responsible": 1}
+    assert second.cells.responsible == "สำนักปลัด"
+    assert _squash(second.cells.method).startswith("๓.เผยแพร่คู่มือ/แนวทางการ")
+    assert second.cells.measure == result.records[0].cells.measure
+
+
+def test_a_label_wrapped_to_a_line_of_its_own_stays_in_the_header(corpus_cache: Path) -> None:
+    """Chromium s1009 (Laksaman 18 pt, landscape, no rules, a two-level header and a narrow
+    "งบประมาณ (บาท)" column wrapped letter by letter): the ")" alone under the header names
+    no column, so matching left it out of the header, and it was read as a body row on
+    every page (38 records for 25)."""
+    produced, result = _layout(1009, corpus_cache, "chromium")
+    headers = []
+    for page in pdf_pages(produced.pdf, OcrSettings()):
+        if page.number > 2:
+            break
+        parts = [i for i in read_page_items(page, None) if isinstance(i, TablePart)]
+        headers.extend(p.header for p in parts if p.header)
+        for part in parts:
+            assert not any("".join(ln.text for ln in row[-1].lines) == ")" for row in part.rows), (
+                page.number
+            )
+    assert len(headers) == 2
+    # the label closes; its first lines ("งบ", "ประม"), beside the group label above the
+    # band, are still left out with it (a known limit)
+    assert all(_squash(h[-1]).endswith("าณ(บาท)") for h in headers)
+    assert [h[:6] for h in headers] == [
+        [
+            "มาตรการ/กิจกรรม",
+            "แนวทางการดำเนินการ",
+            "หน่วยงานที่รับผิดชอบ",
+            "ระยะเวลาดำเนินการ",
+            "สรุปผลการดำเนินการ",
+            "ผลลัพธ์/ความสำเร็จ",
+        ]
+    ] * 2
+    assert len(result.records) == len(produced.expected.records) + 1 == 26
+
+
+def test_running_title_above_an_open_unruled_table_is_not_a_row(corpus_cache: Path) -> None:
+    """Chromium s1019 (Laksaman 14 pt, landscape, no rules, no repeated header, running
+    title): the table goes on at the top of page 2 under the running title "รายงานผลการ
+    ดำเนินการ ITA", which stands apart in the page's top band; it was read into the cut
+    row's outcome (and, once a row with no measure of its own is a new row, became one)."""
+    produced, result = _layout(1019, corpus_cache, "chromium")
+    assert not any(
+        "รายงานผลการดำเนินการ" in (getattr(r.cells, key) or "")
+        for r in result.records
+        for key in KEYS
+    )
+    first = result.records[0]
+    want = produced.expected.records[0]
+    assert _similar(want.cells["outcome"], first.cells.outcome) >= 0.95
+    assert _squash(first.cells.outcome).endswith(_squash(want.cells["outcome"])[-12:])
