@@ -139,6 +139,7 @@ def _address(pointer: Any) -> bytes:
 
 
 ORIGIN_TOLERANCE = 0.05  # points: two readers' arithmetic of one glyph's origin
+SAME_BASELINE = 2.0  # points: origins this close vertically are on one line
 
 
 def _on(char: dict[str, Any], baseline: float) -> bool:
@@ -163,15 +164,26 @@ def _span_run(chars: list[dict[str, Any]], position: int, span: _Span) -> tuple[
         found.append(hit)
         at = hit + 1
     end = found[-1] + 1
-    baseline = span.origins[-1][1]
-    while (
-        end < len(chars)
-        and _on(chars[end], baseline)
-        and span.origins[-1][0] - ORIGIN_TOLERANCE <= chars[end]["x0"] < span.end - ORIGIN_TOLERANCE
-        # the line's last span: no next origin bounds it, so only glyphs without advance
-        and (span.end < math.inf or chars[end]["x1"] - chars[end]["x0"] < 0.01)
-    ):
-        end += 1
+    last_x, baseline = span.origins[-1]
+    while end < len(chars) and _on(chars[end], baseline):
+        char = chars[end]
+        if (
+            span.end < math.inf  # a line's last span: no next origin bounds it
+            and last_x - ORIGIN_TOLERANCE <= char["x0"] < span.end - ORIGIN_TOLERANCE
+        ):
+            end += 1  # drawn before the next object's origin: the last object's
+            continue
+        # A glyph without advance at the last object's origin or where the next object
+        # begins is the span's or the next object's (LibreOffice draws a sara uu and a
+        # tone mark as two spans at one pen position): the span's while it has fewer
+        # glyphs than characters (Chromium's "ป" + a narrow sara ii in one object).
+        at_pen = abs(char["x0"] - last_x) < ORIGIN_TOLERANCE or (
+            abs(char["x0"] - span.end) < ORIGIN_TOLERANCE
+        )
+        if char["x1"] - char["x0"] < 0.01 and at_pen and end - found[0] < len(span.text):
+            end += 1
+            continue
+        break
     return found[0], end
 
 
@@ -263,7 +275,8 @@ def _spans(page: Any, page_height: float) -> tuple[dict[bytes, int], dict[bytes,
         origin = (matrix.e, page_height - matrix.f)
         actual = _actual_text(obj)
         span_ended = last_key is not None and (actual is None or actual[0] != last_key)
-        if span_ended and abs(origin[1] - spans[-1].origins[-1][1]) < 0.1:
+        # on the span's line (a shifted mark's own origin may sit a little off it)
+        if span_ended and abs(origin[1] - spans[-1].origins[0][1]) < SAME_BASELINE:
             spans[-1].end = origin[0]  # the span's glyphs end where the next begins
         if actual is None:
             last_key = None
