@@ -113,8 +113,15 @@ class PageChars:
             if run is None:
                 continue
             start, end = run
-            out.extend(chars[position:start])
             glyphs = chars[start:end]
+            if not any(c["x1"] - c["x0"] >= 0.01 for c in glyphs) and any(
+                unicodedata.category(c) != "Mn" for c in span.text
+            ):
+                # Letters are drawn by glyphs that advance: marks alone are not the span's
+                # text (Chromium repeats a cluster's span over a mark it draws on the next
+                # line, s1019: "กี่" over a lone mai ek)
+                continue
+            out.extend(chars[position:start])
             boxes = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in glyphs]
             out.extend(_span_chars(_Span(span.text, 0, boxes), glyphs[0]))
             position = end
