@@ -147,7 +147,6 @@ def _address(pointer: Any) -> bytes:
 
 ORIGIN_TOLERANCE = 0.05  # points: two readers' arithmetic of one glyph's origin
 SAME_BASELINE = 2.0  # points: origins this close vertically are on one line
-INK_BACK = 0.5  # points: ink this far left of a text object's origin is drawn back over the pen
 
 
 def _on(char: dict[str, Any], baseline: float) -> bool:
@@ -158,19 +157,12 @@ def _span_run(chars: list[dict[str, Any]], position: int, span: _Span) -> tuple[
     """Where the span's glyphs are in `chars` (from `position`): start and end, or None."""
     found: list[int] = []
     at = position
-    for index, (x, baseline) in enumerate(span.origins):
-        # A glyph without advance (a mark) stands at the pen position the glyph before it
-        # left, which is where the next glyph starts: of the two, the first object's glyph
-        # is the one without advance only where the object draws its ink back, left of its
-        # origin (LibreOffice's marks; a consonant's ink starts at its origin).
-        back = span.boxes[index][0] < x - INK_BACK if index == 0 else None
+    for x, baseline in span.origins:
         hit = next(
             (
                 i
                 for i in range(at, min(len(chars), at + _SPAN_SEARCH))
-                if abs(chars[i]["x0"] - x) < ORIGIN_TOLERANCE
-                and _on(chars[i], baseline)
-                and (back is None or back == (chars[i]["x1"] - chars[i]["x0"] < 0.01))
+                if abs(chars[i]["x0"] - x) < ORIGIN_TOLERANCE and _on(chars[i], baseline)
             ),
             None,
         )
