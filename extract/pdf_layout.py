@@ -582,6 +582,9 @@ def _page_layout(path: Path, page: Any, index: int, second: PdfiumReader | None)
         if printed is not None and printed.hidden:
             # pdfminer does not know clipping paths: what pdfium finds hidden is taken out
             chars = [c for c in chars if not printed.hides(c)]
+        if printed is not None:
+            # pdfminer does not read /ActualText spans: their text as pdfium finds them
+            chars = printed.with_actual_text(chars)
         readings = [read_chars("pdfminer", chars, index)]
         rules = _rules(edges)
     except Exception as exc:  # pdfminer raises many kinds on damaged content streams
