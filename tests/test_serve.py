@@ -27,6 +27,7 @@ import pytest
 
 from tests.fixtures.content import EXAMPLE_EXPORT, EXAMPLES
 from tests.fixtures.scan import rasterize, skew
+from tests.test_producer_tables import _BODY, _STYLE, CHROMIUM
 
 pytest.importorskip("starlette")
 uvicorn = pytest.importorskip("uvicorn")
@@ -61,6 +62,21 @@ def batch_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     marked = text.replace("ประชาชนในพื้นที่ อบต.ท่าหิน", html.escape(HOSTILE), 1)
     assert marked != text
     (inputs / "hostile.txt").write_text(marked, encoding="utf-8")
+    # a Chromium print with merged cells (filled down into the rows below them)
+    style = _STYLE % {"font": "Laksaman", "size": 15}
+    page_html = inputs / "merged.html"
+    page_html.write_text(
+        f"<html><head><meta charset='utf-8'><style>{style}</style></head><body>{_BODY}</body>"
+        "</html>",
+        encoding="utf-8",
+    )
+    printed = subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={root / 'profile'}",
+         "--no-pdf-header-footer", f"--print-to-pdf={inputs / 'merged.pdf'}", page_html.as_uri()],
+        capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert printed.returncode == 0, printed.stderr
+    page_html.unlink()
     page = skew(rasterize(EXAMPLES / "ita-report-2567-thahin.pdf", SCAN_DPI)[0], SKEW)
     page.save(inputs / "skewed-scan.png", dpi=(SCAN_DPI, SCAN_DPI))
     out = root / "out"
@@ -181,6 +197,10 @@ def test_the_queue_walked_by_keyboard(browser: Any, folder: Path, tmp_path: Path
         first = page.locator("ol.queue li").first
         assert "risky" in (first.get_attribute("class") or "")  # the riskiest come first
         page.screenshot(path=str(tmp_path / "queue.png"), full_page=False)
+        # counted as the review page counts "cells to check": the export's two warned periods
+        export = page.locator("table.docs tr", has_text="ita-report-2567-thahin.txt")
+        assert export.locator("td.to-check").inner_text() == "2"
+        to_check = sum(int(t) for t in page.locator("td.to-check").all_inner_texts())
         page.keyboard.press("Enter")
         page.wait_for_url("**/cell/**")
         seen = []
@@ -199,6 +219,8 @@ def test_the_queue_walked_by_keyboard(browser: Any, folder: Path, tmp_path: Path
         assert problems == []
         done = sum(int(t) for t in page.locator("td.done").all_inner_texts())
         assert done == 3
+        # the three riskiest cells had a reason to check each: three fewer to check
+        assert sum(int(t) for t in page.locator("td.to-check").all_inner_texts()) == to_check - 3
     log = _log(folder)
     assert [f"{e['record_id']}/{e['cell']}" for e in log] == seen
     records = _records(folder)
@@ -497,3 +519,22 @@ def test_the_scan_zooms_and_pans_by_key(browser: Any, folder: Path, tmp_path: Pa
         assert moved["y"] == pytest.approx(before["y"] - 60, abs=1)
         page.keyboard.press("0")
         assert crop.bounding_box() == pytest.approx(before)
+
+
+def test_cells_filled_from_a_merged_cell_are_queued(browser: Any, folder: Path) -> None:
+    filled = [
+        (rid, key)
+        for rid, r in sorted(_records(folder).items())
+        if r["source_path"].endswith("merged.pdf")
+        for key in r["filled_from"]
+    ]
+    assert len(filled) >= 2  # measure and responsible of section 1's second row
+    with Server(folder) as server:
+        page = _page(browser)
+        page.goto(server.url + "/")
+        for rid, key in filled:
+            item = page.locator(f"li[data-key='{rid}/{key}']")
+            assert "risky" in (item.get_attribute("class") or "")
+            assert "merged-cell" in item.locator("code").all_inner_texts()
+        merged = page.locator("table.docs tr", has_text="merged.pdf")
+        assert int(merged.locator("td.to-check").inner_text()) >= len(filled)

@@ -222,7 +222,8 @@ def create_app(
                 },
             )
             doc["cells"] += 1
-            doc["to_check"] += int(item.risk > 0 and not item.done)
+            # the review page's rule: a warning or low OCR confidence, not yet verified
+            doc["to_check"] += int(bool(item.reasons) and not item.done)
             doc["done"] += int(item.done)
         first = next((i for i in queue if not i.done), None)
         return page(
