@@ -256,6 +256,15 @@ def test_a_corrected_period_normalizes_live_and_lands_everywhere(
     with (folder / "records.csv").open(encoding="utf-8-sig", newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["record_id"] == rid)
     assert row["cells.period"] == NEW_PERIOD
+    # the document's review page is written again with it
+    document = json.loads(
+        next(
+            line
+            for line in (folder / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+            if json.loads(line)["sha256"] == record["document_id"]
+        )
+    )
+    assert NEW_PERIOD in (folder / document["review"]).read_text(encoding="utf-8")
 
 
 def test_two_people_at_once(browser: Any, folder: Path, tmp_path: Path) -> None:
@@ -479,6 +488,10 @@ def test_thai_labels_english_available_zoom_pan_and_undo(browser: Any, folder: P
         assert "ยืนยัน" in page.locator(".keys").inner_text()
         page.keyboard.press("l")
         page.wait_for_url(f"**/cell/{rid}/period?lang=en")
+        following = page.locator("#cell").get_attribute("data-next")
+        page.keyboard.press("n")  # next, without confirming
+        page.wait_for_url(f"**/cell/{following}?lang=en")
+        page.goto(f"{server.url}/cell/{rid}/period?lang=en")
         assert page.locator(".keys").inner_text().startswith("Enter confirm and next")
         # undo: an edit taken back, the normalized period with it, nothing saved
         _edit(page, NEW_PERIOD)
