@@ -274,6 +274,47 @@ def _chars_and_edges(page: Any) -> tuple[list[dict[str, Any]], list[dict[str, An
     return chars, edges
 
 
+def _em_raises(resources: Any) -> dict[str, float]:
+    """How far up (in ems) each font's characters are drawn from where pdfminer boxes them.
+
+    pdfminer makes a character one em tall from the font's descent up, as if ascent minus
+    descent were one em. Thai fonts declare much more, for their stacked marks (Laksaman
+    1.27 and −0.687, Noto Sans Thai 1.061 and −0.45), so the box sat low: on a Word PDF in
+    Laksaman its top was 0.31 em above the baseline, through the letters (which reach
+    0.63 em). The em is kept, split above and below the baseline as the font splits its
+    ascent and descent; a font that declares neither keeps pdfminer's box.
+    """
+    raises: dict[str, float] = {}
+    # the fonts pdfminer has loaded for the pages laid out so far (its cache, by object)
+    for font in getattr(resources, "_cached_fonts", {}).values():
+        try:
+            ascent, descent = float(font.get_ascent()), float(font.get_descent())
+            vertical = bool(font.is_vertical())
+        except (AttributeError, TypeError, ValueError):
+            continue
+        if vertical or not ascent > 0 > descent:
+            continue
+        name = font.fontname
+        if isinstance(name, bytes):
+            name = fix_fontname_bytes(name)
+        raises.setdefault(str(name), descent / (ascent - descent) - descent)
+    return raises
+
+
+def _on_their_glyphs(chars: list[dict[str, Any]], resources: Any) -> list[dict[str, Any]]:
+    """pdfminer's characters, each box moved up to where its font draws (`_em_raises`)."""
+    raises = _em_raises(resources)
+    if not raises:
+        return chars
+    placed = []
+    for char in chars:
+        lift = raises.get(str(char.get("fontname", "")), 0.0) * float(char.get("size") or 0)
+        if lift and char.get("upright", True):
+            char = {**char, "top": char["top"] - lift, "bottom": char["bottom"] - lift}
+        placed.append(char)
+    return placed
+
+
 def _rules(edges: Iterable[dict[str, Any]]) -> list[Rule]:
     rules = []
     for edge in edges:
@@ -585,7 +626,7 @@ def _page_layout(path: Path, page: Any, index: int, second: PdfiumReader | None)
         if printed is not None:
             # pdfminer does not read /ActualText spans: their text as pdfium finds them
             chars = printed.with_actual_text(chars)
-        readings = [read_chars("pdfminer", chars, index)]
+        readings = [read_chars("pdfminer", _on_their_glyphs(chars, page.pdf.rsrcmgr), index)]
         rules = _rules(edges)
     except Exception as exc:  # pdfminer raises many kinds on damaged content streams
         raise InputError(

@@ -37,6 +37,18 @@ MAX_PAGE_PIXELS = 200_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PAGE_PIXELS
 
 
+SCAN = "scan"  # the kind of a PDF with no usable text layer: every page read by OCR
+
+
+def document_kind(file_kind: str, page_sources: Iterable[TextSource | str]) -> str:
+    """The document's kind as people name it (documents.jsonl, the review page, `serve`):
+    a PDF whose every page was read by OCR is a scan; any other file keeps its own kind."""
+    sources = list(page_sources)
+    if file_kind == "pdf" and sources and all(s == TextSource.OCR for s in sources):
+        return SCAN
+    return file_kind
+
+
 def _is_pdf(path: Path) -> bool:
     with path.open("rb") as handle:
         return b"%PDF-" in handle.read(1024)  # as pipeline.document.detect_kind decides

@@ -23,7 +23,7 @@ from pathlib import Path
 from PIL import Image
 from thaireport.extract.header import COLUMN_KEYS, HEADER_VARIANTS
 from thaireport.extract.records import CellValues, MeasureRecord
-from thaireport.extract.sources import PageView
+from thaireport.extract.sources import SCAN, PageView, document_kind
 
 _SHOWN_AS_VALUES = frozenset({"DATE", "PERCENT", "CARDINAL"})
 HIGH_CONFIDENCE = 85.0  # at or above: green; between the threshold and this: amber
@@ -59,12 +59,13 @@ def needs_check(record: MeasureRecord, key: str, low_below: float) -> bool:
 
 
 def kind_label(kind: str, records: Sequence[MeasureRecord]) -> str:
-    """What a person calls the document: a PDF whose pages were all read by OCR is a scan."""
+    """What a person calls the document: a PDF whose pages were all read by OCR is a scan
+    (`document_kind`, the rule documents.jsonl follows)."""
+    sources = [how for r in records for how in r.page_sources.values()]
+    if document_kind(kind, sources) == SCAN:
+        return "scan (image-only PDF)"
     if kind != "pdf":
         return kind
-    sources = [how for r in records for how in r.page_sources.values()]
-    if sources and all(how == "ocr" for how in sources):
-        return "scan (image-only PDF)"
     if "ocr" in sources:
         scanned = len({p for r in records for p, how in r.page_sources.items() if how == "ocr"})
         return f"PDF with a text layer ({scanned} scanned pages)"

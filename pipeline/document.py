@@ -71,6 +71,17 @@ class DocumentResult:
     page_text: tuple[str, ...] = ()
     metadata: DocumentMetadata | None = None  # title, organization, date, "ที่ …"
     failed_pages: dict[int, str] = field(default_factory=dict)  # page -> what failed
+    page_sources: dict[int, TextSource] = field(default_factory=dict)  # how each page was read
+
+    @property
+    def kind_read(self) -> str | None:
+        """The kind as documents.jsonl and the review page name it: a PDF read wholly by
+        OCR is a scan (`extract.sources.document_kind`)."""
+        from thaireport.extract.sources import document_kind
+
+        if self.kind is None:
+            return None
+        return document_kind(self.kind.value, self.page_sources.values())
 
     @property
     def has_output(self) -> bool:
@@ -361,6 +372,7 @@ def process_document(path: Path, settings: Settings | None = None) -> DocumentRe
             page_text=report.page_text,
             metadata=first_page_metadata(_first_page_lines(report)),
             failed_pages=dict(report.failed_pages),
+            page_sources=dict(report.page_sources),
         )
     except ThaiReportError as exc:
         if exc.path is None:

@@ -178,7 +178,7 @@ def _reading(
         finished_at=time.time(),
         seconds=time.perf_counter() - clock,
         worker=_worker_name(),
-        input_kind=result.kind.value if result.kind else None,
+        input_kind=result.kind_read,  # a PDF read wholly by OCR: scan
         pages=result.pages,
         records=records,
         error_kind=error.kind if error else None,

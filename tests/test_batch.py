@@ -43,7 +43,7 @@ GOOD = {
     "ลำปาง/เกาะคา/อบต.ท่าผา.pdf": "pdf",
     "ลำปาง/เมือง/อบต.บ่อแฮ้ว.pdf": "pdf",
     "ลำปาง/เมือง/scan-page.png": "image",
-    "ลำพูน/scan.pdf": "pdf",
+    "ลำพูน/scan.pdf": "scan",  # an image-only PDF, read by OCR
     # a province's worth more: distinct copies of the digital report and the export
     **{f"แพร่/อำเภอ{n // 8 + 1}/อบต.{n + 1:02d}.pdf": "pdf" for n in range(16)},
     **{f"น่าน/อำเภอ{n // 5 + 1}/อบต.{n + 1:02d}.txt": "text-export" for n in range(10)},

@@ -184,3 +184,43 @@ def test_a_review_page_gives_back_its_images(tmp_path: Path) -> None:
         (1, 595.28, 841.89, (300, 200)),
         (2, 595.28, 841.89, (300, 200)),
     ]
+
+
+PUA_WORD = EXAMPLES / "ita-report-2567-thahin-word-pua.pdf"
+
+
+def _ink_at_box_tops(pdf: Path) -> list[float]:
+    """For each cell box: ink in the 1.5 pt just above its top edge over ink in the 1.5 pt
+    just below it, on the page rendered by pdfium. An edge above the letters has paper (or
+    at most the marks over them) above and letters below: well under 1. An edge through
+    the letters has the same ink on both sides: about 1."""
+    import pypdfium2 as pdfium
+
+    scale, band = 2.0, 3  # pixels a point; 1.5 pt
+    document = pdfium.PdfDocument(pdf)
+    pages: dict[int, Any] = {}
+    ratios = []
+    for record in process_document(pdf).records:
+        for locations in record.locations.values():
+            for location in locations:
+                if location.page not in pages:
+                    image = document[location.page - 1].render(scale=scale).to_pil()
+                    pages[location.page] = np.asarray(image.convert("L")) < 128
+                ink = pages[location.page]
+                x0, top, x1, _ = (round(v * scale) for v in location.bbox)
+                above = ink[top - band : top, x0 + 1 : x1 - 1].mean()
+                below = ink[top : top + band, x0 + 1 : x1 - 1].mean()
+                ratios.append(float(above / max(below, 1e-9)))
+    document.close()
+    return ratios
+
+
+@pytest.mark.parametrize("pdf", [PUA_WORD, DIGITAL], ids=["word-pua-laksaman", "chromium-noto"])
+def test_cell_boxes_sit_on_their_letters(pdf: Path) -> None:
+    """Regression: on the Word PDF in Laksaman (ascent 1.27, descent −0.687 em) pdfminer's
+    one-em boxes hung from the descent, and each box's top edge ran through the first
+    line's letters (median ratio 1.05). Placed by the font's own ascent and descent, the
+    edge sits above them, for that font as for Noto Sans Thai."""
+    ratios = _ink_at_box_tops(pdf)
+    assert len(ratios) > 50
+    assert float(np.median(ratios)) < 0.5

@@ -1,9 +1,10 @@
 """`thaireport serve` in Debian's Chromium: the queue walked by keyboard, corrections saved
 through the apply-corrections path, two people at once, escaping and paths.
 
-One real batch folder (the example text export, the example PDF and a text export with
-markup in a cell) is made once per session; each test works on its own copy, against a
-real uvicorn server on a free port.
+One real batch folder (the example text export, the example PDF, a text export with markup
+in a cell, and page 1 of the example scanned at 200 DPI on a sheet put in 2° askew) is made
+once per session; each test works on its own copy, against a real uvicorn server on a free
+port.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from typing import Any
 import pytest
 
 from tests.fixtures.content import EXAMPLE_EXPORT, EXAMPLES
+from tests.fixtures.scan import rasterize, skew
+from tests.test_producer_tables import _BODY, _STYLE, CHROMIUM
 
 pytest.importorskip("starlette")
 uvicorn = pytest.importorskip("uvicorn")
@@ -43,6 +46,8 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 NEW_PERIOD = "๑ มกราคม ๒๕๖๗ – ๓๑ มีนาคม ๒๕๖๗"
+SCAN_DPI = 200
+SKEW = 2.0  # degrees, counter-clockwise
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +62,23 @@ def batch_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     marked = text.replace("ประชาชนในพื้นที่ อบต.ท่าหิน", html.escape(HOSTILE), 1)
     assert marked != text
     (inputs / "hostile.txt").write_text(marked, encoding="utf-8")
+    # a Chromium print with merged cells (filled down into the rows below them)
+    style = _STYLE % {"font": "Laksaman", "size": 15}
+    page_html = inputs / "merged.html"
+    page_html.write_text(
+        f"<html><head><meta charset='utf-8'><style>{style}</style></head><body>{_BODY}</body>"
+        "</html>",
+        encoding="utf-8",
+    )
+    printed = subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={root / 'profile'}",
+         "--no-pdf-header-footer", f"--print-to-pdf={inputs / 'merged.pdf'}", page_html.as_uri()],
+        capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert printed.returncode == 0, printed.stderr
+    page_html.unlink()
+    page = skew(rasterize(EXAMPLES / "ita-report-2567-thahin.pdf", SCAN_DPI)[0], SKEW)
+    page.save(inputs / "skewed-scan.png", dpi=(SCAN_DPI, SCAN_DPI))
     out = root / "out"
     command = [
         sys.executable,
@@ -175,6 +197,10 @@ def test_the_queue_walked_by_keyboard(browser: Any, folder: Path, tmp_path: Path
         first = page.locator("ol.queue li").first
         assert "risky" in (first.get_attribute("class") or "")  # the riskiest come first
         page.screenshot(path=str(tmp_path / "queue.png"), full_page=False)
+        # counted as the review page counts "cells to check": the export's two warned periods
+        export = page.locator("table.docs tr", has_text="ita-report-2567-thahin.txt")
+        assert export.locator("td.to-check").inner_text() == "2"
+        to_check = sum(int(t) for t in page.locator("td.to-check").all_inner_texts())
         page.keyboard.press("Enter")
         page.wait_for_url("**/cell/**")
         seen = []
@@ -193,6 +219,8 @@ def test_the_queue_walked_by_keyboard(browser: Any, folder: Path, tmp_path: Path
         assert problems == []
         done = sum(int(t) for t in page.locator("td.done").all_inner_texts())
         assert done == 3
+        # the three riskiest cells had a reason to check each: three fewer to check
+        assert sum(int(t) for t in page.locator("td.to-check").all_inner_texts()) == to_check - 3
     log = _log(folder)
     assert [f"{e['record_id']}/{e['cell']}" for e in log] == seen
     records = _records(folder)
@@ -228,6 +256,15 @@ def test_a_corrected_period_normalizes_live_and_lands_everywhere(
     with (folder / "records.csv").open(encoding="utf-8-sig", newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["record_id"] == rid)
     assert row["cells.period"] == NEW_PERIOD
+    # the document's review page is written again with it
+    document = json.loads(
+        next(
+            line
+            for line in (folder / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+            if json.loads(line)["sha256"] == record["document_id"]
+        )
+    )
+    assert NEW_PERIOD in (folder / document["review"]).read_text(encoding="utf-8")
 
 
 def test_two_people_at_once(browser: Any, folder: Path, tmp_path: Path) -> None:
@@ -392,3 +429,125 @@ def test_the_review_page_never_shows_a_warned_cell_green_and_zooms(
         r.model_copy(update={"page_sources": dict.fromkeys(r.page_sources, "ocr")}) for r in records
     ]
     assert kind_label("pdf", scanned) == "scan (image-only PDF)"
+
+
+def test_a_skewed_scans_cell_crop_is_deskewed_at_the_scans_resolution(folder: Path) -> None:
+    """The crop comes from the page as OCR read it (deskewed), so the cell's outline fits
+    its text; and at the scan's own 200 DPI, not a preview's."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+    from thaireport.ocr.preprocess import binarize, estimate_skew, to_gray
+
+    scanned = {
+        rid: r
+        for rid, r in _records(folder).items()
+        if r["source_path"].endswith("skewed-scan.png")
+    }
+    assert scanned and {r["source_kind"] for r in scanned.values()} == {"ocr"}
+    rid, record = next(
+        (rid, r) for rid, r in sorted(scanned.items()) if r["locations"].get("measure")
+    )
+    first = record["locations"]["measure"][0]["page"]
+    boxes = [loc["bbox"] for loc in record["locations"]["measure"] if loc["page"] == first]
+    with Server(folder) as server:
+        response = server.raw("GET", f"/crop/{rid}/measure.png")
+        assert response.status == 200
+        crop = Image.open(io.BytesIO(response.read()))
+    x0, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, bottom = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    scale = SCAN_DPI / 72
+    assert crop.width == pytest.approx((x1 - x0 + 80) * scale, abs=2)  # CROP_MARGIN each side
+    assert crop.height == pytest.approx((bottom - max(top - 40, 0) + 40) * scale, abs=2)
+    gray = np.asarray(crop.convert("L"))
+    # the lines of text and the rules in the crop run level: it was deskewed
+    assert abs(estimate_skew(binarize(gray))) < 0.5
+    # the outline drawn round the cell (blue) holds the cell's ink: the crop's darkest
+    # pixels inside it are the cell's text, and the box sits on them
+    rgb = np.asarray(crop.convert("RGB")).astype(int)
+    blue = (rgb[..., 2] > 180) & (rgb[..., 0] < 80)
+    rows, cols = np.nonzero(blue)
+    inside = to_gray(crop.convert("RGB"))[
+        rows.min() + 4 : rows.max() - 3, cols.min() + 4 : cols.max() - 3
+    ]
+    assert (inside < 128).mean() > 0.02  # text in the outline, not blank paper beside it
+
+
+def test_thai_labels_english_available_zoom_pan_and_undo(browser: Any, folder: Path) -> None:
+    rid = _export_record(folder)
+    with Server(folder) as server:
+        page = _page(browser)
+        page.goto(server.url + "/")
+        assert page.locator("h1").inner_text() == "ตรวจและแก้ไขข้อมูล"  # Thai by default
+        assert page.locator("table.docs th").first.inner_text() == "เอกสาร"
+        page.keyboard.press("l")  # the other language, by key
+        page.wait_for_url("**/?lang=en")
+        assert page.locator("h1").inner_text() == "Check and correct"
+        page.goto(f"{server.url}/cell/{rid}/period")
+        assert "ยืนยัน" in page.locator(".keys").inner_text()
+        page.keyboard.press("l")
+        page.wait_for_url(f"**/cell/{rid}/period?lang=en")
+        following = page.locator("#cell").get_attribute("data-next")
+        page.keyboard.press("n")  # next, without confirming
+        page.wait_for_url(f"**/cell/{following}?lang=en")
+        page.goto(f"{server.url}/cell/{rid}/period?lang=en")
+        assert page.locator(".keys").inner_text().startswith("Enter confirm and next")
+        # undo: an edit taken back, the normalized period with it, nothing saved
+        _edit(page, NEW_PERIOD)
+        page.wait_for_function(
+            "document.getElementById('period').textContent === '2024-01-01 – 2024-03-31'"
+        )
+        page.keyboard.press("Escape")
+        page.keyboard.press("u")
+        assert page.locator("#text").input_value() == "๑ ตุลาคม ๒๕๖๖ – ๓๐ กันยายน ๒๕๖๗"
+        page.wait_for_function(
+            "document.getElementById('period').textContent === '2023-10-01 – 2024-09-30'"
+        )
+    assert _log(folder) == []
+
+
+def test_the_scan_zooms_and_pans_by_key(browser: Any, folder: Path, tmp_path: Path) -> None:
+    rid = next(
+        rid
+        for rid, r in sorted(_records(folder).items())
+        if r["source_path"].endswith("skewed-scan.png") and r["locations"].get("period")
+    )
+    with Server(folder) as server:
+        page = _page(browser)
+        page.goto(f"{server.url}/cell/{rid}/period?lang=en")
+        crop = page.locator("#crop")
+        page.wait_for_function("document.getElementById('crop').complete")
+        natural = crop.evaluate("e => e.naturalWidth")
+        before = crop.bounding_box()
+        assert before["width"] == pytest.approx(natural, abs=1)  # one image pixel a CSS pixel
+        page.screenshot(path=str(tmp_path / "scan-cell.png"))
+        page.keyboard.press("+")
+        page.keyboard.press("+")
+        assert crop.bounding_box()["width"] == pytest.approx(natural * 1.5625, rel=0.01)
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowDown")
+        moved = crop.bounding_box()
+        assert moved["x"] == pytest.approx(before["x"] - 60, abs=1)
+        assert moved["y"] == pytest.approx(before["y"] - 60, abs=1)
+        page.keyboard.press("0")
+        assert crop.bounding_box() == pytest.approx(before)
+
+
+def test_cells_filled_from_a_merged_cell_are_queued(browser: Any, folder: Path) -> None:
+    filled = [
+        (rid, key)
+        for rid, r in sorted(_records(folder).items())
+        if r["source_path"].endswith("merged.pdf")
+        for key in r["filled_from"]
+    ]
+    assert len(filled) >= 2  # measure and responsible of section 1's second row
+    with Server(folder) as server:
+        page = _page(browser)
+        page.goto(server.url + "/")
+        for rid, key in filled:
+            item = page.locator(f"li[data-key='{rid}/{key}']")
+            assert "risky" in (item.get_attribute("class") or "")
+            assert "merged-cell" in item.locator("code").all_inner_texts()
+        merged = page.locator("table.docs tr", has_text="merged.pdf")
+        assert int(merged.locator("td.to-check").inner_text()) >= len(filled)

@@ -57,14 +57,16 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
 
 
 @functools.lru_cache(maxsize=8)
-def _page_image(source: str, page: int) -> tuple[Image.Image, float]:
-    """The page as the source holds it, and pixels per point of the cell boxes."""
+def _page_image(source: str, page: int, scanned: bool) -> tuple[Image.Image, float]:
+    """The page at its own resolution, and pixels per point of the cell boxes. A page read
+    by OCR is deskewed as OCR deskewed it, so the cells' boxes (in OCR's coordinates) fit."""
+    from thaireport.extract.sources import DEFAULT_IMAGE_DPI, page_images
+
     path = Path(source)
     with path.open("rb") as handle:
         is_pdf = b"%PDF-" in handle.read(1024)
     if is_pdf:
         import pypdfium2 as pdfium
-        from thaireport.extract.sources import page_images
 
         document = pdfium.PdfDocument(path)
         try:
@@ -73,13 +75,28 @@ def _page_image(source: str, page: int) -> tuple[Image.Image, float]:
             document.close()
         # a scan's embedded image at its own resolution; a born-digital page rendered
         image = next(page_images(path, [page], RENDER_DPI))
-        return image, image.width / width
-    from thaireport.extract.sources import DEFAULT_IMAGE_DPI, page_images
+        scale = image.width / width
+    else:
+        image = next(page_images(path, [page], DEFAULT_IMAGE_DPI))
+        with Image.open(path) as original:
+            dpi = float(original.info.get("dpi", (DEFAULT_IMAGE_DPI,))[0] or DEFAULT_IMAGE_DPI)
+        scale = dpi / 72
+    if scanned:
+        image = _as_ocr_read(image, round(scale * 72))
+    return image, scale
 
-    image = next(page_images(path, [page], DEFAULT_IMAGE_DPI))
-    with Image.open(path) as original:
-        dpi = float(original.info.get("dpi", (DEFAULT_IMAGE_DPI,))[0] or DEFAULT_IMAGE_DPI)
-    return image, dpi / 72
+
+def _as_ocr_read(image: Image.Image, dpi: int) -> Image.Image:
+    """The page deskewed by the angle OCR's preparation finds on it (`ocr.preprocess`, with
+    the default settings; the skew is measured on a fixed-width copy, so at any resolution
+    the same). Kept at the scan's resolution, not OCR's working one."""
+    from thaireport.ocr.preprocess import prepare, rotate, to_gray
+
+    settings = OcrSettings()
+    if not settings.deskew:
+        return image
+    skew = prepare(image, dpi, flatten=settings.flatten, median=settings.median).skew_degrees
+    return Image.fromarray(rotate(to_gray(image), skew)) if skew else image
 
 
 class Workspace:
@@ -106,7 +123,8 @@ class Workspace:
             source = (self.out_dir / source).resolve()
         if not source.is_file():
             return None
-        image, scale = _page_image(str(source), first.page)
+        scanned = record.page_sources.get(str(first.page)) == "ocr"
+        image, scale = _page_image(str(source), first.page, scanned)
         x0 = min(b[0] for b in boxes) - CROP_MARGIN
         top = min(b[1] for b in boxes) - CROP_MARGIN
         x1 = max(b[2] for b in boxes) + CROP_MARGIN
@@ -204,7 +222,8 @@ def create_app(
                 },
             )
             doc["cells"] += 1
-            doc["to_check"] += int(item.risk > 0 and not item.done)
+            # the review page's rule: a warning or low OCR confidence, not yet verified
+            doc["to_check"] += int(bool(item.reasons) and not item.done)
             doc["done"] += int(item.done)
         first = next((i for i in queue if not i.done), None)
         return page(

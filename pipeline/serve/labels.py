@@ -18,7 +18,7 @@ LABELS: dict[str, dict[str, str]] = {
         "none": "ไม่มี",
         "confidence": "ความมั่นใจ OCR",
         "shortcuts": "Enter ยืนยันแล้วไปต่อ · e แก้ไข · Ctrl+Enter บันทึก · Esc เลิกแก้ · u ย้อนกลับ"
-        " · n/p ถัดไป/ก่อนหน้า · +/− ซูม · ลูกศร เลื่อนภาพ",
+        " · n/p ถัดไป/ก่อนหน้า · +/− ซูม · ลูกศร เลื่อนภาพ · 0 ขนาดจริง · l English",
         "saved": "บันทึกแล้ว",
         "conflict": "มีผู้อื่นแก้ช่องนี้แล้ว: ",
         "remaining": "เหลือ",
@@ -41,7 +41,7 @@ LABELS: dict[str, dict[str, str]] = {
         "none": "none",
         "confidence": "OCR confidence",
         "shortcuts": "Enter confirm and next · e edit · Ctrl+Enter save · Esc stop editing · u undo"
-        " · n/p next/previous · +/− zoom · arrows pan",
+        " · n/p next/previous · +/− zoom · arrows pan · 0 actual size · l ไทย",
         "saved": "saved",
         "conflict": "someone else changed this cell: ",
         "remaining": "remaining",

@@ -38,6 +38,8 @@ class QueueItem:
 def cell_risk(record: MeasureRecord, key: str, low_below: float) -> tuple[float, tuple[str, ...]]:
     """A score (0: nothing known against the cell) and the warning codes behind it."""
     codes = tuple(w.code for w in record.warnings if w.cell == key)
+    if key in record.filled_from:  # repeated from a merged cell: is it really this row's?
+        codes = (*codes, "merged-cell")
     risk = sum(_WEIGHTS.get(code, 1.0) for code in codes)
     confidence = cell_confidence(record, key)
     if confidence is not None:

@@ -1,14 +1,21 @@
 // The workspace's keys: no mouse needed. Enter confirms and goes on; e edits; Ctrl+Enter
-// saves; Esc stops editing; u undoes the edit; n/p next and previous; +/- zoom; arrows pan.
+// saves; Esc stops editing; u undoes the edit; n/p next and previous; +/- zoom; arrows pan;
+// l switches between Thai and English.
 (function () {
   "use strict";
   var csrf = document.querySelector('meta[name="csrf"]').content;
   var lang = document.querySelector('meta[name="lang"]').content;
   var cell = document.getElementById("cell");
+  function otherLanguage() {
+    var url = new URL(window.location.href);
+    url.searchParams.set("lang", lang === "en" ? "th" : "en");
+    window.location.href = url.toString();
+  }
   if (!cell) {
     document.addEventListener("keydown", function (e) {
       var start = document.getElementById("start");
       if (e.key === "Enter" && start && document.activeElement === document.body) { start.click(); }
+      else if (e.key === "l" && !e.ctrlKey && !e.metaKey) { otherLanguage(); }
     });
     return;
   }
@@ -90,6 +97,7 @@
       case "ArrowUp": y += 60; place(); break;
       case "ArrowDown": y -= 60; place(); break;
       case "Escape": go(""); break;
+      case "l": otherLanguage(); break;
       default: handled = false;
     }
     if (handled) { e.preventDefault(); }
