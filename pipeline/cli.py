@@ -359,10 +359,10 @@ def run_apply_corrections(corrections: Path, out_dir: Path) -> int:
 
 
 def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
-    from thaireport.extract.records import MeasureRecord
+    from thaireport.extract.records import MeasureRecord, Place, placed
     from thaireport.output.writers import merge_into_folder, record_json, write_records
     from thaireport.pipeline.correction_log import read_log, reapply
-    from thaireport.pipeline.document import Status, process_document
+    from thaireport.pipeline.document import Status, process_document, sha256_of
 
     records: list[MeasureRecord] = []
     failed = 0
@@ -374,7 +374,23 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
         from thaireport.pipeline.progress import ExtractProgress, page_total
 
         progress = ExtractProgress(sys.stderr, bar=True)
+    read_as: dict[str, Path] = {}  # content (sha256) -> the input it was read from
     for path in inputs:
+        try:
+            content = sha256_of(path)
+        except OSError:
+            content = None  # process_document says what is wrong with the file
+        if content is not None and content in read_as:
+            # The same content again (the same file twice, or a copy): read once, its
+            # records found at every path (found_at), named after the first.
+            print(f"{path}: the same content as {read_as[content]}, read once", file=sys.stderr)
+            records = [
+                placed(r, [*r.places(), Place(source_path=str(path))])
+                if r.document_id == content
+                else r
+                for r in records
+            ]
+            continue
         if progress is None:
             result = process_document(path, settings)
         else:
@@ -384,6 +400,8 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
         if result.status is Status.FAILED:
             failed += 1
             continue
+        if content is not None:
+            read_as[content] = path
         if result.status is Status.PARTIAL or (
             result.status is Status.NO_TABLE and settings.strict
         ):
