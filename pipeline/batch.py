@@ -78,6 +78,7 @@ class BatchOptions:
     max_pages: int | None = DEFAULT_MAX_PAGES  # pages of one input
     strict: bool = False  # a document without a measure table fails the batch's exit status
     abort_on_error: bool = False  # a page that cannot be read fails its whole document
+    password: str | None = field(default=None, repr=False)  # opens protected PDFs
 
 
 @dataclass(frozen=True)
@@ -347,6 +348,7 @@ def _read(
         ocr=options.ocr,
         max_pages=options.max_pages,
         abort_on_error=options.abort_on_error,
+        password=options.password,
     )
     if options.scheduler is None:
         runner: LocalRunner | DaskRunner = LocalRunner(

@@ -156,6 +156,7 @@ def _reading(
             tables=result.tables,
             page_text=result.page_text,
             metadata=result.metadata.as_dict() if result.metadata else None,
+            password=settings.password,
         )
         try:
             files = tuple(
