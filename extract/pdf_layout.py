@@ -53,27 +53,35 @@ RULE_MAX_THICKNESS = 3.0  # points; thicker filled rectangles are shading, not r
 MIN_RULE_LENGTH = 6.0
 
 
-def _open_error(path: Path, exc: BaseException) -> InputError:
+def _open_error(path: Path, exc: BaseException, password: str | None) -> InputError:
     # pdfplumber wraps pdfminer's errors; look at the original one.
     cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
     if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+        if password:
+            return EncryptedPdfError(
+                "the PDF is password-protected, and the password given (--password) does not"
+                " open it",
+                path=path,
+                hint="give the password it was saved with: --password=...",
+            )
         return EncryptedPdfError(
-            "the PDF is encrypted",
+            "the PDF is password-protected",
             path=path,
-            hint=f"decrypt it first, e.g. `qpdf --decrypt {path} decrypted.pdf`",
+            hint="give its password: --password=... (or decrypt it first, e.g."
+            f" `qpdf --decrypt --password=... {path} decrypted.pdf`)",
         )
     detail = cause if isinstance(cause, BaseException) else exc
     return InputError(f"not a readable PDF ({type(detail).__name__}: {detail})", path=path)
 
 
 @contextmanager
-def open_pdf(path: Path) -> Iterator[Any]:
+def open_pdf(path: Path, password: str | None = None) -> Iterator[Any]:
     """Open a PDF with errors that say what is wrong with the file."""
     try:
-        pdf = pdfplumber.open(path)
+        pdf = pdfplumber.open(path, password=password or "")
         pdf.pages  # noqa: B018 - reading the page tree is where damaged files fail
     except Exception as exc:
-        raise _open_error(path, exc) from exc
+        raise _open_error(path, exc, password) from exc
     try:
         yield pdf
     finally:
@@ -572,7 +580,9 @@ def _hidden_note(hidden: Sequence[dict[str, Any]]) -> str:
     )
 
 
-def read_pdf_layout(path: Path, *, max_pages: int | None = None) -> Iterator[PageLayout]:
+def read_pdf_layout(
+    path: Path, *, max_pages: int | None = None, password: str | None = None
+) -> Iterator[PageLayout]:
     """Yield each page's words (repaired) and ruling lines; a PDF of more than `max_pages`
     pages is refused before any page is read.
 
@@ -582,9 +592,9 @@ def read_pdf_layout(path: Path, *, max_pages: int | None = None) -> Iterator[Pag
     and valid clusters is kept (the page notes say which, and with what scores: a reading
     that could not win is given its bound).
     """
-    with open_pdf(path) as pdf:
+    with open_pdf(path, password) as pdf:
         check_page_count(len(pdf.pages), max_pages, path)
-        second = _second_reader(path)
+        second = _second_reader(path, password)
         try:
             for index, page in enumerate(pdf.pages, start=1):
                 yield _page_layout(path, page, index, second)
@@ -599,9 +609,9 @@ def read_pdf_layout(path: Path, *, max_pages: int | None = None) -> Iterator[Pag
                 second.close()
 
 
-def _second_reader(path: Path) -> PdfiumReader | None:
+def _second_reader(path: Path, password: str | None) -> PdfiumReader | None:
     try:
-        return PdfiumReader(path)
+        return PdfiumReader(path, password)
     except Exception:  # pdfminer may read a file pdfium refuses: one reading then
         return None
 

@@ -18,13 +18,13 @@ MIN_FILLED = 3  # cells with text: fewer is a frame around a block of text, not 
 
 
 def pdf_generic_tables(
-    path: Path, *, pages: Collection[int], first_index: int = 1
+    path: Path, *, pages: Collection[int], first_index: int = 1, password: str | None = None
 ) -> list[GenericTable]:
     """The ruled tables on these pages (1-based), in page order."""
     import pdfplumber
 
     tables: list[GenericTable] = []
-    with pdfplumber.open(path) as pdf:
+    with pdfplumber.open(path, password=password or "") as pdf:
         for number in sorted(pages):
             page = pdf.pages[number - 1]
             try:

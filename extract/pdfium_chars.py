@@ -438,8 +438,8 @@ def page_chars(textpage: pdfium.PdfTextPage, page_height: float) -> PageChars:
 class PdfiumReader:
     """The document opened once for pdfium's reading of each page."""
 
-    def __init__(self, path: Path) -> None:
-        self._document = pdfium.PdfDocument(path)
+    def __init__(self, path: Path, password: str | None = None) -> None:
+        self._document = pdfium.PdfDocument(path, password=password)
 
     def chars(self, index: int) -> PageChars:
         page = self._document[index]

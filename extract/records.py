@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,8 +33,9 @@ from thaireport.extract.normalize.numerals import arabic_to_thai_digits
 
 from thaireport.model import Cell, ExtractedReport, Issue, Section, TableRow
 
-# 1.1: collection, verified; 1.2: period basis, table_kind, filled_from (additive)
-SCHEMA_VERSION: Literal["1.2"] = "1.2"
+# 1.1: collection, verified; 1.2: period basis, table_kind, filled_from; 1.3: found_at
+# (each additive)
+SCHEMA_VERSION: Literal["1.3"] = "1.3"
 
 
 class _Model(BaseModel):
@@ -205,11 +207,20 @@ class DocumentMetadata(_Model):
     )
 
 
+class Place(_Model):
+    """One path the document's content was found at."""
+
+    source_path: str = Field(description="the input as the command was given it, as source_path")
+    collection: list[str] = Field(
+        default_factory=list, description="its folders below a batch's input directory"
+    )
+
+
 class MeasureRecord(_Model):
     """One row of a measure table, as printed and normalized."""
 
     # records of 1.0 (no collection, no verified) still read; what is written is current
-    schema_version: Literal["1.0", "1.1", "1.2"] = Field(
+    schema_version: Literal["1.0", "1.1", "1.2", "1.3"] = Field(
         default=SCHEMA_VERSION, description="the version of this schema the record follows"
     )
     record_id: str = Field(
@@ -230,6 +241,11 @@ class MeasureRecord(_Model):
         default_factory=list,
         description="folders between a batch's input directory and the file, outermost"
         " first (province, district, …); empty outside a batch",
+    )
+    found_at: list[Place] = Field(
+        default_factory=list,
+        description="every path the same content (the same sha256) was found at, in path"
+        " order; the first is source_path and collection. Empty in records of 1.2 and before",
     )
     page_first: int = Field(description="first page the row is on, from 1")
     page_last: int = Field(description="last page the row is on (a row may cross pages)")
@@ -282,6 +298,22 @@ class MeasureRecord(_Model):
     suggestions: list[Suggestion] = Field(
         default_factory=list,
         description="stretches that read as a domain term OCR garbled; the cell is not changed",
+    )
+
+    def places(self) -> list[Place]:
+        """Where the content was found: `found_at`, or (a record of 1.2) its one path."""
+        return self.found_at or [Place(source_path=self.source_path, collection=self.collection)]
+
+
+def placed(record: MeasureRecord, places: Sequence[Place]) -> MeasureRecord:
+    """The record named after the first of `places` and found at all of them."""
+    first = places[0]
+    return record.model_copy(
+        update={
+            "source_path": first.source_path,
+            "collection": list(first.collection),
+            "found_at": list(places),
+        }
     )
 
 
@@ -669,6 +701,7 @@ def _record(
     return MeasureRecord(
         document_id=document_id,
         source_path=source_path,
+        found_at=[Place(source_path=source_path)],
         source_kind=report.source.value,
         page_first=min(pages),
         page_last=max(pages),

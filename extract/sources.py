@@ -54,12 +54,14 @@ def _is_pdf(path: Path) -> bool:
         return b"%PDF-" in handle.read(1024)  # as pipeline.document.detect_kind decides
 
 
-def page_images(path: Path, numbers: Iterable[int], dpi: int) -> Iterator[Image.Image]:
+def page_images(
+    path: Path, numbers: Iterable[int], dpi: int, password: str | None = None
+) -> Iterator[Image.Image]:
     """The images OCR read for these pages (1-based), taken again from the file."""
     wanted = set(numbers)
     if _is_pdf(path):
         for number in sorted(wanted):
-            yield _pdf_page_image(path, number - 1, dpi)[0]
+            yield _pdf_page_image(path, number - 1, dpi, password)[0]
         return
     with Image.open(path) as image:
         for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
@@ -67,10 +69,10 @@ def page_images(path: Path, numbers: Iterable[int], dpi: int) -> Iterator[Image.
                 yield frame.convert("L")
 
 
-def _pdfium_document(path: Path) -> pdfium.PdfDocument:
+def _pdfium_document(path: Path, password: str | None = None) -> pdfium.PdfDocument:
     """The PDF opened for rendering; pdfminer may have read a file that PDFium refuses."""
     try:
-        return pdfium.PdfDocument(path)
+        return pdfium.PdfDocument(path, password=password)
     except pdfium.PdfiumError as exc:
         raise InputError(f"not a readable PDF ({exc})", path=path) from exc
 
@@ -96,7 +98,12 @@ class PageView:
 
 
 def page_views(
-    path: Path, ocr_pages: Sequence[PageLayout], dpi: int, *, preview_dpi: int = 96
+    path: Path,
+    ocr_pages: Sequence[PageLayout],
+    dpi: int,
+    *,
+    preview_dpi: int = 96,
+    password: str | None = None,
 ) -> Iterator[PageView]:
     """Every page of a PDF or an image file: pages read by OCR as OCR read them, the rest
     rendered at `preview_dpi`. Text exports have no pages to show."""
@@ -105,12 +112,12 @@ def page_views(
         for page, image in zip(ocr_pages, page_images(path, read, dpi), strict=True):
             yield PageView(page.number, page.width, page.height, as_read(image, page))
         return
-    document = _pdfium_document(path)
+    document = _pdfium_document(path, password)
     try:
         for index in range(len(document)):
             number = index + 1
             if number in read:  # a scan: opened alone, as for OCR, so memory stays flat
-                image = _pdf_page_image(path, index, dpi)[0]
+                image = _pdf_page_image(path, index, dpi, password)[0]
                 page = read[number]
                 yield PageView(number, page.width, page.height, as_read(image, page))
                 continue
@@ -193,14 +200,16 @@ def _check_pixels(
         )
 
 
-def _pdf_page_image(path: Path, index: int, dpi: int) -> tuple[Image.Image, int]:
+def _pdf_page_image(
+    path: Path, index: int, dpi: int, password: str | None = None
+) -> tuple[Image.Image, int]:
     """:func:`_page_image` with the document opened for this page alone.
 
     pdfium keeps every stream it has read (a scanned page's JPEG) until the document is
     closed: opened page by page, memory stays flat over long scans (measured: 0.4 MiB a
     page otherwise). Opening costs about a millisecond.
     """
-    document = _pdfium_document(path)
+    document = _pdfium_document(path, password)
     try:
         return _page_image(document, index, dpi)
     finally:
@@ -318,6 +327,7 @@ def pdf_pages(
     *,
     max_pages: int | None = None,
     meanwhile: Callable[[], object] | None = None,
+    password: str | None = None,
 ) -> Iterator[PageLayout]:
     """Each page from its text layer when that is usable, else by OCR; a PDF of more than
     `max_pages` pages is refused before any page is read. `meanwhile`: see `_read_in_order`."""
@@ -325,13 +335,13 @@ def pdf_pages(
     from thaireport.extract.pdf_layout import read_pdf_layout
 
     def items() -> Iterator[PageLayout | _OcrJob]:
-        for page in read_pdf_layout(path, max_pages=max_pages):
+        for page in read_pdf_layout(path, max_pages=max_pages, password=password):
             problem = layer_problem(page)
             if problem is None:
                 yield page
                 continue
             try:
-                image, dpi = _pdf_page_image(path, page.number - 1, settings.dpi)
+                image, dpi = _pdf_page_image(path, page.number - 1, settings.dpi, password)
             except (pdfium.PdfiumError, InputError) as exc:
                 if isinstance(exc, TooLargeInputError):
                     raise  # a decompression bomb is refused whole, not skipped

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,7 @@ class DocumentInfo:
     tables: Sequence[GenericTable] = ()
     page_text: Sequence[str] = ()
     metadata: dict[str, Any] | None = None
+    password: str | None = field(default=None, repr=False)  # opens `source` (--password)
 
 
 def document_files(
@@ -115,7 +116,7 @@ def document_files(
             yield name, text.encode("utf-8")
         if "pdf" in formats:
             numbers = [p.number for p in info.ocr_pages]
-            images = page_images(info.source, numbers, dpi)
+            images = page_images(info.source, numbers, dpi, info.password)
             upright = (
                 as_read(image, page) for page, image in zip(info.ocr_pages, images, strict=True)
             )
@@ -124,7 +125,7 @@ def document_files(
         views = (
             iter(())
             if info.kind not in PAGE_IMAGE_KINDS
-            else page_views(info.source, info.ocr_pages, dpi)
+            else page_views(info.source, info.ocr_pages, dpi, password=info.password)
         )
         document = ReviewDocument(info.name, info.document_id, info.kind, info.pages)
         page = review_html(document, info.records, views, low_confidence_below=low_confidence_below)

@@ -20,36 +20,34 @@ import pyarrow.parquet as pq
 from thaireport.extract.header import COLUMN_KEYS
 from thaireport.extract.records import MeasureRecord
 from thaireport.output.atomic import atomic_path
+from thaireport.output.writers import places_json
 
 # --------------------------------------------------------------------------- Parquet
 
-_NESTED = ("collection", "fiscal_year", "section", "extra_cells", "normalized", "page_sources",
-           "locations", "warnings", "verified", "document", "entities", "suggestions")  # fmt: skip
+# Columns are named as the record's fields, levels joined by "." (docs/records.md, "Column
+# names"): scalar columns, then each nested field whole, as JSON text, under its own name.
+_NESTED = ("collection", "found_at", "fiscal_year", "section", "extra_cells", "filled_from",
+           "normalized", "page_sources", "locations", "warnings", "verified", "document",
+           "entities", "suggestions")  # fmt: skip
+_TOP = ("record_id", "schema_version", "document_id", "source_path", "source_kind",
+        "page_first", "page_last", "report_title", "organization", "row_index",
+        "record_index", "table_kind")  # fmt: skip
+_INT = {"page_first", "page_last", "row_index", "record_index"}
 PARQUET_SCHEMA = pa.schema(
     [
-        ("record_id", pa.string()),
-        ("schema_version", pa.string()),
-        ("document_id", pa.string()),
-        ("source_path", pa.string()),
-        ("source_kind", pa.string()),
-        ("page_first", pa.int32()),
-        ("page_last", pa.int32()),
-        ("report_title", pa.string()),
-        ("organization", pa.string()),
-        ("fiscal_year_be", pa.int32()),
-        ("fiscal_year_start", pa.date32()),
-        ("fiscal_year_end", pa.date32()),
-        ("section_number_printed", pa.string()),
-        ("section_number_inferred", pa.int32()),
-        ("section_title", pa.string()),
-        ("row_index", pa.int32()),
-        ("record_index", pa.int32()),
-        *((f"cell_{key}", pa.string()) for key in COLUMN_KEYS),
-        ("period_start", pa.date32()),
-        ("period_end", pa.date32()),
-        ("period_basis", pa.string()),
-        ("warning_count", pa.int32()),
-        *((f"{name}_json", pa.string()) for name in _NESTED),
+        *((name, pa.int32() if name in _INT else pa.string()) for name in _TOP),
+        ("fiscal_year.be", pa.int32()),
+        ("fiscal_year.start", pa.date32()),
+        ("fiscal_year.end", pa.date32()),
+        ("section.number_printed", pa.string()),
+        ("section.number_inferred", pa.int32()),
+        ("section.title", pa.string()),
+        *((f"cells.{key}", pa.string()) for key in COLUMN_KEYS),
+        ("normalized.period_start", pa.date32()),
+        ("normalized.period_end", pa.date32()),
+        ("normalized.period_basis", pa.string()),
+        ("warning_count", pa.int32()),  # derived: len(warnings)
+        *((name, pa.string()) for name in _NESTED),
     ]
 )
 BATCH_ROWS = 2048
@@ -57,34 +55,25 @@ BATCH_ROWS = 2048
 
 def _parquet_row(record: MeasureRecord) -> dict[str, Any]:
     fiscal = record.fiscal_year
-    row: dict[str, Any] = {
-        "record_id": record.record_id,
-        "schema_version": record.schema_version,
-        "document_id": record.document_id,
-        "source_path": record.source_path,
-        "source_kind": record.source_kind,
-        "page_first": record.page_first,
-        "page_last": record.page_last,
-        "report_title": record.report_title,
-        "organization": record.organization,
-        "fiscal_year_be": fiscal.be if fiscal else None,
-        "fiscal_year_start": fiscal.start if fiscal else None,
-        "fiscal_year_end": fiscal.end if fiscal else None,
-        "section_number_printed": record.section.number_printed,
-        "section_number_inferred": record.section.number_inferred,
-        "section_title": record.section.title,
-        "row_index": record.row_index,
-        "record_index": record.record_index,
-        "period_start": record.normalized.period_start,
-        "period_end": record.normalized.period_end,
-        "period_basis": record.normalized.period_basis,
+    row: dict[str, Any] = {name: getattr(record, name) for name in _TOP}
+    row |= {
+        "fiscal_year.be": fiscal.be if fiscal else None,
+        "fiscal_year.start": fiscal.start if fiscal else None,
+        "fiscal_year.end": fiscal.end if fiscal else None,
+        "section.number_printed": record.section.number_printed,
+        "section.number_inferred": record.section.number_inferred,
+        "section.title": record.section.title,
+        "normalized.period_start": record.normalized.period_start,
+        "normalized.period_end": record.normalized.period_end,
+        "normalized.period_basis": record.normalized.period_basis,
         "warning_count": len(record.warnings),
     }
     for key in COLUMN_KEYS:
-        row[f"cell_{key}"] = getattr(record.cells, key)
+        row[f"cells.{key}"] = getattr(record.cells, key)
     data = record.model_dump(mode="json")
     for name in _NESTED:
-        row[f"{name}_json"] = json.dumps(data[name], ensure_ascii=False)
+        row[name] = json.dumps(data[name], ensure_ascii=False)
+    row["found_at"] = places_json(record)
     return row
 
 
@@ -102,72 +91,78 @@ def write_parquet(records: Iterable[MeasureRecord], path: Path) -> None:
 def read_parquet(path: Path) -> list[MeasureRecord]:
     """The records a Parquet output holds (the scalar columns are views of the JSON ones)."""
     records = []
-    for row in pq.read_table(path).to_pylist():
-        data = {
-            key: row[key]
-            for key in ("record_id", "schema_version", "document_id", "source_path",
-                        "source_kind", "page_first", "page_last", "report_title",
-                        "organization", "row_index", "record_index")
-        }  # fmt: skip
+    table = pq.read_table(path)
+    old = "cell_measure" in table.column_names  # written before the one naming scheme
+    for row in table.to_pylist():
+        data = {key: row[key] for key in _TOP if key in row}
         for name in _NESTED:
-            data[name] = json.loads(row[f"{name}_json"])
-        data["cells"] = {key: row[f"cell_{key}"] for key in COLUMN_KEYS}
+            text = row.get(f"{name}_json" if old else name)
+            if text is not None:
+                data[name] = json.loads(text)
+        data["cells"] = {key: row[f"cell_{key}" if old else f"cells.{key}"] for key in COLUMN_KEYS}
         records.append(MeasureRecord.model_validate(data))
     return records
 
 
 # --------------------------------------------------------------------------- SQLite
 
+# Named as the record's fields (docs/records.md, "Column names"): `measures` holds the
+# record's own fields (`record_id`, `"normalized.period_start"`: quote a name with a dot),
+# `documents` those that are the same on all of a document's records, `sections` the fields
+# of `section`, `entities` and `warnings` those of one entity or warning; a table's key is
+# named as the column that refers to it (`record_id`, `document_id`, `section_id`), so
+# tables join USING (...).
 SQLITE_SCHEMA = """
 PRAGMA foreign_keys = ON;
 CREATE TABLE IF NOT EXISTS documents (
-    id TEXT PRIMARY KEY,              -- sha256 of the input file
+    document_id TEXT PRIMARY KEY,     -- sha256 of the input file
     source_path TEXT NOT NULL,
     source_kind TEXT NOT NULL,
     collection TEXT NOT NULL,         -- folders below a batch's input, joined with /
+    found_at TEXT,                    -- every path the content was found at (JSON)
     report_title TEXT,
     organization TEXT,
-    fiscal_year_be INTEGER,
-    fiscal_year_start TEXT,
-    fiscal_year_end TEXT
+    "fiscal_year.be" INTEGER,
+    "fiscal_year.start" TEXT,
+    "fiscal_year.end" TEXT
 );
 CREATE TABLE IF NOT EXISTS sections (
-    id INTEGER PRIMARY KEY,
-    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,        -- number inferred from the section's place
+    section_id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(document_id) ON DELETE CASCADE,
+    number_inferred INTEGER NOT NULL, -- number inferred from the section's place
     number_printed TEXT,
     number_printed_value INTEGER,
     title TEXT NOT NULL,
     heading TEXT NOT NULL,
-    UNIQUE (document_id, position)
+    UNIQUE (document_id, number_inferred)
 );
 CREATE TABLE IF NOT EXISTS measures (
-    id TEXT PRIMARY KEY,              -- the record's stable record_id
-    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+    record_id TEXT PRIMARY KEY,       -- the record's stable record_id
+    document_id TEXT NOT NULL REFERENCES documents(document_id) ON DELETE CASCADE,
+    section_id INTEGER NOT NULL REFERENCES sections(section_id) ON DELETE CASCADE,
     row_index INTEGER NOT NULL,
     record_index INTEGER NOT NULL,
     page_first INTEGER NOT NULL,
     page_last INTEGER NOT NULL,
-    period_start TEXT,
-    period_end TEXT,
-    period_basis TEXT,                -- how start/end were derived: printed-range, ..., none
+    "normalized.period_start" TEXT,
+    "normalized.period_end" TEXT,
+    "normalized.period_basis" TEXT,   -- how start/end were derived: printed-range, ..., none
     record_json TEXT NOT NULL         -- the whole published record
 );
 CREATE TABLE IF NOT EXISTS cells (
-    measure_id TEXT NOT NULL REFERENCES measures(id) ON DELETE CASCADE,
+    record_id TEXT NOT NULL REFERENCES measures(record_id) ON DELETE CASCADE,
     key TEXT NOT NULL,                -- measure, method, ... or extra:<header as printed>
     text TEXT NOT NULL,
     normalized_json TEXT,
     verified_at TEXT,                 -- when a person checked it (apply-corrections), or NULL
     read_text TEXT,                   -- what the pipeline had read, when a person changed it
-    PRIMARY KEY (measure_id, key)
+    PRIMARY KEY (record_id, key)
 );
 CREATE TABLE IF NOT EXISTS entities (
     id INTEGER PRIMARY KEY,
-    measure_id TEXT NOT NULL REFERENCES measures(id) ON DELETE CASCADE,
+    record_id TEXT NOT NULL REFERENCES measures(record_id) ON DELETE CASCADE,
     cell TEXT,
-    kind TEXT NOT NULL,               -- ORG, GPE, PERSON, DATE, PERCENT, CARDINAL, URL, ...
+    label TEXT NOT NULL,              -- ORG, GPE, PERSON, DATE, PERCENT, CARDINAL, URL, ...
     text TEXT NOT NULL,               -- as printed
     value TEXT,                       -- normalized (numbers as their decimal text)
     start INTEGER,                    -- character offsets into the cell's printed text
@@ -176,7 +171,7 @@ CREATE TABLE IF NOT EXISTS entities (
 );
 CREATE TABLE IF NOT EXISTS warnings (
     id INTEGER PRIMARY KEY,
-    measure_id TEXT NOT NULL REFERENCES measures(id) ON DELETE CASCADE,
+    record_id TEXT NOT NULL REFERENCES measures(record_id) ON DELETE CASCADE,
     code TEXT NOT NULL,
     message TEXT NOT NULL,
     cell TEXT
@@ -187,12 +182,15 @@ CREATE TABLE IF NOT EXISTS warnings (
 def _insert_document(db: sqlite3.Connection, records: list[MeasureRecord]) -> None:
     first = records[0]
     fiscal = first.fiscal_year
-    db.execute("DELETE FROM documents WHERE id = ?", (first.document_id,))  # cascades
+    db.execute("DELETE FROM documents WHERE document_id = ?", (first.document_id,))  # cascades
+    places = places_json(first)
     db.execute(
-        "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO documents (document_id, source_path, source_kind, collection, found_at,"
+        ' report_title, organization, "fiscal_year.be", "fiscal_year.start",'
+        ' "fiscal_year.end") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         (
             first.document_id, first.source_path, first.source_kind,
-            "/".join(first.collection), first.report_title, first.organization,
+            "/".join(first.collection), places, first.report_title, first.organization,
             fiscal.be if fiscal else None,
             fiscal.start.isoformat() if fiscal else None,
             fiscal.end.isoformat() if fiscal else None,
@@ -203,7 +201,7 @@ def _insert_document(db: sqlite3.Connection, records: list[MeasureRecord]) -> No
         section = record.section
         if section.number_inferred not in sections:
             cursor = db.execute(
-                "INSERT INTO sections (document_id, position, number_printed,"
+                "INSERT INTO sections (document_id, number_inferred, number_printed,"
                 " number_printed_value, title, heading) VALUES (?, ?, ?, ?, ?, ?)",
                 (record.document_id, section.number_inferred, section.number_printed,
                  section.number_printed_value, section.title, section.heading),
@@ -211,10 +209,11 @@ def _insert_document(db: sqlite3.Connection, records: list[MeasureRecord]) -> No
             sections[section.number_inferred] = int(cursor.lastrowid or 0)
         normalized = record.normalized
         db.execute(
-            # Columns by name: in a database from an earlier version period_basis was added
-            # last (ALTER TABLE), so the order of the columns differs between files.
-            "INSERT INTO measures (id, document_id, section_id, row_index, record_index,"
-            " page_first, page_last, period_start, period_end, period_basis, record_json)"
+            # Columns by name: in a database from an earlier version some were added last
+            # (ALTER TABLE), so the order of the columns differs between files.
+            "INSERT INTO measures (record_id, document_id, section_id, row_index,"
+            ' record_index, page_first, page_last, "normalized.period_start",'
+            ' "normalized.period_end", "normalized.period_basis", record_json)'
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 record.record_id, record.document_id, sections[section.number_inferred],
@@ -231,7 +230,7 @@ def _insert_document(db: sqlite3.Connection, records: list[MeasureRecord]) -> No
             values = normalized.cells.get(key)
             check = record.verified.get(key)
             db.execute(
-                "INSERT INTO cells (measure_id, key, text, normalized_json, verified_at,"
+                "INSERT INTO cells (record_id, key, text, normalized_json, verified_at,"
                 " read_text) VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     record.record_id, key, text, values.model_dump_json() if values else None,
@@ -240,7 +239,7 @@ def _insert_document(db: sqlite3.Connection, records: list[MeasureRecord]) -> No
                 ),
             )  # fmt: skip
         db.executemany(
-            'INSERT INTO entities (measure_id, cell, kind, text, value, start, "end", unit)'
+            'INSERT INTO entities (record_id, cell, label, text, value, start, "end", unit)'
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (record.record_id, e.cell, e.label, e.text,
@@ -249,21 +248,40 @@ def _insert_document(db: sqlite3.Connection, records: list[MeasureRecord]) -> No
             ],
         )  # fmt: skip
         db.executemany(
-            "INSERT INTO warnings (measure_id, code, message, cell) VALUES (?, ?, ?, ?)",
+            "INSERT INTO warnings (record_id, code, message, cell) VALUES (?, ?, ?, ?)",
             [(record.record_id, w.code, w.message, w.cell) for w in record.warnings],
         )
 
 
+# Columns named otherwise before the one naming scheme (table -> old -> new): renamed in an
+# older file. SQLite's RENAME COLUMN also rewrites the foreign keys that name them.
+_RENAMED = {
+    "documents": {"id": "document_id", "fiscal_year_be": "fiscal_year.be",
+                  "fiscal_year_start": "fiscal_year.start", "fiscal_year_end": "fiscal_year.end"},
+    "sections": {"id": "section_id", "position": "number_inferred"},
+    "measures": {"id": "record_id", "period_start": "normalized.period_start",
+                 "period_end": "normalized.period_end", "period_basis": "normalized.period_basis"},
+    "cells": {"measure_id": "record_id"},
+    "entities": {"measure_id": "record_id", "kind": "label"},
+    "warnings": {"measure_id": "record_id"},
+}  # fmt: skip
 # Columns added since the first version of the database: an older file gets them.
 _ADDED_COLUMNS = {
     "entities": (("start", "INTEGER"), ('"end"', "INTEGER"), ("unit", "TEXT")),
     "cells": (("verified_at", "TEXT"), ("read_text", "TEXT")),
-    "measures": (("period_basis", "TEXT"),),
+    "measures": (('"normalized.period_basis"', "TEXT"),),
+    "documents": (("found_at", "TEXT"),),
 }
 
 
 def _add_columns(db: sqlite3.Connection) -> None:
-    """Databases written by earlier versions lack some columns: add them."""
+    """Databases written by earlier versions name some columns otherwise, and lack some:
+    rename and add them."""
+    for table, renamed in _RENAMED.items():
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for old, new in renamed.items():
+            if old in have and new not in have:
+                db.execute(f'ALTER TABLE {table} RENAME COLUMN "{old}" TO "{new}"')
     for table, columns in _ADDED_COLUMNS.items():
         have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
         for column, kind in columns:

@@ -20,6 +20,7 @@ from typing import Any
 from thaireport.extract.header import COLUMN_KEYS
 from thaireport.extract.records import MeasureRecord
 from thaireport.output.atomic import atomic_path
+from thaireport.output.writers import places_json
 
 EXCEL_ROWS = 1_048_576  # rows of a sheet, the header included
 MIN_WIDTH, MAX_WIDTH = 8, 60  # characters; wider text wraps
@@ -39,7 +40,7 @@ RECORD_COLUMNS: tuple[tuple[str, Getter], ...] = (
     ("normalized.period_end", lambda r: r.normalized.period_end),
     ("normalized.period_basis", lambda r: r.normalized.period_basis),
     ("confidence", _confidence),
-    ("warnings", lambda r: len(r.warnings)),
+    ("warning_count", lambda r: len(r.warnings)),
     ("verified", lambda r: ",".join(r.verified)),
     ("organization", lambda r: r.organization),
     ("fiscal_year.be", lambda r: r.fiscal_year.be if r.fiscal_year else None),
@@ -48,6 +49,7 @@ RECORD_COLUMNS: tuple[tuple[str, Getter], ...] = (
     ("row_index", lambda r: r.row_index),
     ("source_path", lambda r: r.source_path),
     ("collection", lambda r: "/".join(r.collection)),
+    ("found_at", places_json),
     ("page_first", lambda r: r.page_first),
     ("page_last", lambda r: r.page_last),
     ("document_id", lambda r: r.document_id),
@@ -55,8 +57,8 @@ RECORD_COLUMNS: tuple[tuple[str, Getter], ...] = (
 )
 WARNING_COLUMNS = ("record_id", "code", "cell", "message")
 DOCUMENT_COLUMNS = (
-    "document_id", "source_path", "source_kind", "collection", "organization",
-    "organization_printed", "fiscal_year.be", "records", "warnings",
+    "document_id", "source_path", "source_kind", "collection", "found_at", "organization",
+    "document.organization_printed", "fiscal_year.be", "record_count", "warning_count",
 )  # fmt: skip
 
 
@@ -161,7 +163,7 @@ def write_workbook(
                 meta = record.document
                 doc = documents[record.document_id] = [
                     record.document_id, record.source_path, record.source_kind,
-                    "/".join(record.collection), record.organization,
+                    "/".join(record.collection), places_json(record), record.organization,
                     meta.organization_printed if meta else None,
                     record.fiscal_year.be if record.fiscal_year else None, 0, 0,
                 ]  # fmt: skip

@@ -19,6 +19,11 @@ def record_json(record: MeasureRecord) -> str:
     return json.dumps(record.model_dump(mode="json"), ensure_ascii=False)
 
 
+def places_json(record: MeasureRecord) -> str:
+    """`found_at` as JSON text, for a column of a flat format (CSV, XLSX, Parquet, SQLite)."""
+    return json.dumps([p.model_dump(mode="json") for p in record.places()], ensure_ascii=False)
+
+
 def write_jsonl(records: Iterable[MeasureRecord], handle: IO[str]) -> None:
     for record in records:
         handle.write(record_json(record) + "\n")
@@ -30,6 +35,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "source_path",
     "source_kind",
     "collection",
+    "found_at",
     "page_first",
     "page_last",
     "organization",
@@ -86,6 +92,7 @@ def _csv_row(record: MeasureRecord) -> dict[str, Any]:
         "source_path": data["source_path"],
         "source_kind": data["source_kind"],
         "collection": "/".join(data["collection"]),
+        "found_at": places_json(record),
         "page_first": data["page_first"],
         "page_last": data["page_last"],
         "organization": data["organization"],

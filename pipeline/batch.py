@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from thaireport.extract.records import MeasureRecord
+from thaireport.extract.records import MeasureRecord, Place, placed
 from thaireport.output.atomic import atomic_write
 from thaireport.output.document_files import BATCH_FOLDER, DocumentPlaces, write_document_files
 from thaireport.output.generic_tables import TABLES_FILE, jsonl, write_sqlite_tables
@@ -78,6 +78,7 @@ class BatchOptions:
     max_pages: int | None = DEFAULT_MAX_PAGES  # pages of one input
     strict: bool = False  # a document without a measure table fails the batch's exit status
     abort_on_error: bool = False  # a page that cannot be read fails its whole document
+    password: str | None = field(default=None, repr=False)  # opens protected PDFs
 
 
 @dataclass(frozen=True)
@@ -347,6 +348,7 @@ def _read(
         ocr=options.ocr,
         max_pages=options.max_pages,
         abort_on_error=options.abort_on_error,
+        password=options.password,
     )
     if options.scheduler is None:
         runner: LocalRunner | DaskRunner = LocalRunner(
@@ -454,13 +456,19 @@ def _summarize(rows: Sequence[DocumentRow]) -> BatchSummary:
 # --------------------------------------------------------------------------- merged output
 
 
-def _record_files(rows: Sequence[DocumentRow], out_dir: Path) -> list[tuple[DocumentRow, Path]]:
-    """Each finished content's records file once, in path order, with the first path that
-    holds it now (the one read may have gone since, leaving a duplicate)."""
-    files: dict[str, tuple[DocumentRow, Path]] = {}
+def _record_files(
+    rows: Sequence[DocumentRow], out_dir: Path
+) -> list[tuple[list[DocumentRow], Path]]:
+    """Each finished content's records file once, in path order, with every path that
+    holds it now, the first first (the one read may have gone since, leaving a duplicate)."""
+    files: dict[str, tuple[list[DocumentRow], Path]] = {}
     for row in rows:
-        if row.status in READ_STATUSES and row.output and row.sha256 not in files:
-            files[row.sha256 or ""] = (row, out_dir / row.output)
+        if row.status not in READ_STATUSES or not row.output:
+            continue
+        if row.sha256 in files:
+            files[row.sha256 or ""][0].append(row)
+        else:
+            files[row.sha256 or ""] = ([row], out_dir / row.output)
     return list(files.values())
 
 
@@ -541,15 +549,21 @@ def rebuild_outputs(
     given = state.input_given()
 
     def records() -> Iterator[MeasureRecord]:
-        for row, source in sources:
-            # Named after the path that holds the content now, by this run's INPUT_DIR: the
+        for found, source in sources:
+            # Named after the paths that hold the content now, by this run's INPUT_DIR: the
             # file read may have been a duplicate that is gone, or read from another folder.
-            where = source_path(given, row.path)
-            update = {"collection": list(row.folder)} | ({"source_path": where} if where else {})
             with source.open(encoding="utf-8") as handle:
                 for line in handle:
                     if line.strip():
-                        yield MeasureRecord.model_validate_json(line).model_copy(update=update)
+                        record = MeasureRecord.model_validate_json(line)
+                        places = [
+                            Place(
+                                source_path=source_path(given, row.path) or record.source_path,
+                                collection=list(row.folder),
+                            )
+                            for row in found
+                        ]
+                        yield placed(record, places)
 
     # A `records.<ext>` of an earlier run is written again, not deleted: a person may have
     # opened or edited it, and the folder's files must all hold the same records.

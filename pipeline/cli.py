@@ -78,6 +78,12 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
     )
     _add_dpi(parser)
     parser.add_argument(
+        "--password",
+        default=None,
+        metavar="TEXT",
+        help="the password that opens password-protected PDFs (every PDF is tried with it)",
+    )
+    parser.add_argument(
         "--max-pages",
         type=_positive,
         default=DEFAULT_MAX_PAGES,
@@ -259,6 +265,18 @@ def _add_batch(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
 
 
+def _redacted(argv: Sequence[str]) -> list[str]:
+    """The command line as the state keeps it: a password is never written down."""
+    kept: list[str] = []
+    for arg in argv:
+        if kept and kept[-1] == "--password":
+            arg = "***"
+        elif arg.startswith("--password="):
+            arg = "--password=***"
+        kept.append(arg)
+    return kept
+
+
 def run_batch_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from thaireport.pipeline.batch import BatchOptions, run_batch
     from thaireport.pipeline.progress import BatchProgress, summary_lines
@@ -277,9 +295,10 @@ def run_batch_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
         max_pages=args.max_pages,
         strict=args.strict,
         abort_on_error=args.abort_on_error,
+        password=args.password,
     )
     with BatchProgress() as progress:
-        summary = run_batch(options, command=["batch", *argv], observer=progress)
+        summary = run_batch(options, command=["batch", *_redacted(argv)], observer=progress)
     for line in summary_lines(summary):
         print(line, file=sys.stderr)
     return 130 if summary.interrupted else summary.exit_code
@@ -300,7 +319,7 @@ def _report(result: DocumentResult) -> None:
     )
 
 
-def _info(path: Path, result: DocumentResult) -> DocumentInfo:
+def _info(path: Path, result: DocumentResult, password: str | None = None) -> DocumentInfo:
     from thaireport.output.document_files import DocumentInfo
 
     return DocumentInfo(
@@ -314,6 +333,7 @@ def _info(path: Path, result: DocumentResult) -> DocumentInfo:
         tables=result.tables,
         page_text=result.page_text,
         metadata=result.metadata.as_dict() if result.metadata else None,
+        password=password,
     )
 
 
@@ -359,10 +379,10 @@ def run_apply_corrections(corrections: Path, out_dir: Path) -> int:
 
 
 def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
-    from thaireport.extract.records import MeasureRecord
+    from thaireport.extract.records import MeasureRecord, Place, placed
     from thaireport.output.writers import merge_into_folder, record_json, write_records
     from thaireport.pipeline.correction_log import read_log, reapply
-    from thaireport.pipeline.document import Status, process_document
+    from thaireport.pipeline.document import Status, process_document, sha256_of
 
     records: list[MeasureRecord] = []
     failed = 0
@@ -374,7 +394,23 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
         from thaireport.pipeline.progress import ExtractProgress, page_total
 
         progress = ExtractProgress(sys.stderr, bar=True)
+    read_as: dict[str, Path] = {}  # content (sha256) -> the input it was read from
     for path in inputs:
+        try:
+            content = sha256_of(path)
+        except OSError:
+            content = None  # process_document says what is wrong with the file
+        if content is not None and content in read_as:
+            # The same content again (the same file twice, or a copy): read once, its
+            # records found at every path (found_at), named after the first.
+            print(f"{path}: the same content as {read_as[content]}, read once", file=sys.stderr)
+            records = [
+                placed(r, [*r.places(), Place(source_path=str(path))])
+                if r.document_id == content
+                else r
+                for r in records
+            ]
+            continue
         if progress is None:
             result = process_document(path, settings)
         else:
@@ -384,6 +420,8 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
         if result.status is Status.FAILED:
             failed += 1
             continue
+        if content is not None:
+            read_as[content] = path
         if result.status is Status.PARTIAL or (
             result.status is Status.NO_TABLE and settings.strict
         ):
@@ -408,7 +446,7 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
             )
 
             files = document_files(
-                _info(path, result),
+                _info(path, result, settings.password),
                 settings.formats,
                 DocumentPlaces.beside(path, result.document_id or "", taken),
                 dpi=settings.ocr.dpi,
@@ -500,7 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ocr = replace(ocr, jobs=args.jobs)
         settings = Settings(
             out=out, formats=args.formats, ocr=ocr, excel=args.excel, max_pages=args.max_pages,
-            strict=args.strict, abort_on_error=args.abort_on_error,
+            strict=args.strict, abort_on_error=args.abort_on_error, password=args.password,
         )  # fmt: skip
         return run_extract(args.inputs, settings)
     except ThaiReportError as exc:

@@ -199,7 +199,11 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
         from thaireport.extract.pdf_tables import pdf_generic_tables
 
         pdf = pdf_pages(
-            path, settings.ocr, max_pages=settings.max_pages, meanwhile=_load_record_stage
+            path,
+            settings.ocr,
+            max_pages=settings.max_pages,
+            meanwhile=_load_record_stage,
+            password=settings.password,
         )
         pages = list(_told(pdf, settings))
         report = report_from_pages(pages, path, settings.tables)
@@ -215,7 +219,9 @@ def _extract(path: Path, kind: InputKind, settings: Settings) -> ExtractedReport
             and p.number not in measured
         ]
         tables = (
-            pdf_generic_tables(path, pages=ruled, first_index=len(report.tables) + 1)
+            pdf_generic_tables(
+                path, pages=ruled, first_index=len(report.tables) + 1, password=settings.password
+            )
             if ruled
             else []
         )

@@ -26,7 +26,7 @@ from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any
 
-from thaireport.extract.records import MeasureRecord
+from thaireport.extract.records import MeasureRecord, Place, placed
 from thaireport.output.document_files import (
     DocumentInfo,
     DocumentPlaces,
@@ -138,7 +138,7 @@ def _reading(
 ) -> DocumentReading:
     result = process_document(path, settings)
     records = tuple(
-        r.model_copy(update={"source_path": task.path, "collection": list(task.collection)})
+        placed(r, [Place(source_path=task.path, collection=list(task.collection))])
         for r in result.records
     )
     error = result.error
@@ -156,6 +156,7 @@ def _reading(
             tables=result.tables,
             page_text=result.page_text,
             metadata=result.metadata.as_dict() if result.metadata else None,
+            password=settings.password,
         )
         try:
             files = tuple(

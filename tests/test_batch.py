@@ -246,11 +246,24 @@ def test_good_files_give_the_records_of_each_file_read_alone(
         expected = [r.model_dump(mode="json") for r in alone.records]
         got = by_document[row["sha256"]]
         assert [r["collection"] for r in got] == [list(Path(path).parent.parts)] * len(got)
-        assert [without(r, "collection") for r in got] == [
-            without(r, "collection") for r in expected
+        # every path the content was found at: the original and its copy, in path order
+        paths = [path, DUPLICATE] if path == ORIGINAL else [path]
+        places = [{"source_path": p, "collection": list(Path(p).parent.parts)} for p in paths]
+        assert all(
+            [
+                {**f, "source_path": str(Path(f["source_path"]).relative_to(tree))}
+                for f in r["found_at"]
+            ]
+            == places
+            for r in got
+        ), path
+        assert [without(r, "collection", "found_at") for r in got] == [
+            without(r, "collection", "found_at") for r in expected
         ], path
         assert row["records"] == len(expected) > 0 and row["pages"] == alone.pages
-        assert jsonl(out / row["output"]) == got
+        assert [without(r, "found_at") for r in jsonl(out / row["output"])] == [
+            without(r, "found_at") for r in got
+        ]
     assert len(merged) == len({record_key(r) for r in merged})  # no record twice
     assert len(by_document) == len(GOOD) - 1
 

@@ -71,7 +71,7 @@ def test_extract_writes_jsonl_and_csv(tmp_path: Path, render: Callable[[str], Pa
     records = [json.loads(line) for line in lines]
     assert len(records) == 22
     schema = json.loads(thaireport("schema").stdout)
-    assert schema["version"] == "1.2"
+    assert schema["version"] == "1.3"
     for record in records:
         jsonschema.validate(record, schema)
     assert {r["source_kind"] for r in records} == {"text-export", "text-layer"}

@@ -110,10 +110,10 @@ def test_extract_of_a_folder_suggests_batch(tmp_path: Path) -> None:
 
 
 def test_per_document_files_are_named_after_their_whole_input_name(tmp_path: Path) -> None:
-    for folder in ("a", "b"):
+    # four documents: contents that differ (the same content is read once, docs/records.md)
+    for folder, tail in (("a", b"\n"), ("b", b"\n\n")):
         (tmp_path / folder).mkdir()
-        (tmp_path / folder / "report.txt").write_bytes(EXAMPLE_EXPORT.read_bytes())
-    (tmp_path / "b" / "report.txt").write_bytes(EXAMPLE_EXPORT.read_bytes() + b"\n")
+        (tmp_path / folder / "report.txt").write_bytes(EXAMPLE_EXPORT.read_bytes() + tail)
     shutil.copy(EXAMPLES / "ita-report-2567-thahin.txt", tmp_path)
     shutil.copy(EXAMPLES / "ita-report-2567-thahin.pdf", tmp_path)
     done = thaireport(

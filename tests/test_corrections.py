@@ -97,8 +97,8 @@ def test_an_edited_csv_corrects_every_output(tmp_path: Path) -> None:
     )
     with sqlite3.connect(out / "records.sqlite") as db:
         checked = db.execute(
-            "SELECT measure_id, key, read_text FROM cells WHERE verified_at IS NOT NULL"
-            " ORDER BY measure_id, key"
+            "SELECT record_id, key, read_text FROM cells WHERE verified_at IS NOT NULL"
+            " ORDER BY record_id, key"
         ).fetchall()
     assert checked == sorted(
         [

@@ -58,7 +58,7 @@ def test_every_format_reads_back_to_the_same_records(kind: str, tmp_path: Path) 
         assert db.execute("SELECT count(*) FROM sections").fetchone() == (7,)
         assert db.execute("SELECT count(*) FROM cells").fetchone()[0] >= 66
         (sixth,) = db.execute(
-            "SELECT s.number_printed FROM sections s WHERE s.position = 6"
+            "SELECT s.number_printed FROM sections s WHERE s.number_inferred = 6"
         ).fetchone()
         assert sixth == "๒"
         db.execute("PRAGMA foreign_keys = ON")
@@ -72,10 +72,10 @@ def test_parquet_columns_are_typed(tmp_path: Path) -> None:
 
     assert extract(EXAMPLE_EXPORT, "-o", tmp_path, "--format", "parquet").returncode == 0
     table = pq.read_table(tmp_path / "records.parquet")
-    assert str(table.schema.field("period_start").type) == "date32[day]"
-    assert str(table.schema.field("section_number_inferred").type) == "int32"
-    assert table.column("period_end").to_pylist()[0] == dt.date(2024, 9, 30)
-    assert table.column("cell_responsible").to_pylist()[0] == "สำนักปลัด"
+    assert str(table.schema.field("normalized.period_start").type) == "date32[day]"
+    assert str(table.schema.field("section.number_inferred").type) == "int32"
+    assert table.column("normalized.period_end").to_pylist()[0] == dt.date(2024, 9, 30)
+    assert table.column("cells.responsible").to_pylist()[0] == "สำนักปลัด"
 
 
 def test_excel_csv_has_a_bom_and_the_same_thai(tmp_path: Path) -> None:

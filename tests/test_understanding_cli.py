@@ -60,9 +60,9 @@ def test_the_example_is_understood(kind: str, tmp_path: Path) -> None:
         (count,) = db.execute("SELECT count(*) FROM entities").fetchone()
         assert count == sum(len(r.entities) for r in records) > 50
         person = db.execute(
-            'SELECT m.row_index, s.position, e.cell, e.start, e."end" FROM entities e'
-            " JOIN measures m ON m.id = e.measure_id JOIN sections s ON s.id = m.section_id"
-            " WHERE e.kind = 'PERSON'"
+            'SELECT m.row_index, s.number_inferred, e.cell, e.start, e."end" FROM entities e'
+            " JOIN measures m USING (record_id) JOIN sections s USING (section_id)"
+            " WHERE e.label = 'PERSON'"
         ).fetchall()
         assert len(person) == 1 and person[0][:3] == (1, 7, "result")
         row_index, position, cell, start, end = person[0]

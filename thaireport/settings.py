@@ -64,6 +64,8 @@ class Settings:
     abort_on_error: bool = False
     strict: bool = False  # a document without a measure table counts as failed (exit 1)
     tables: TableStrategy = TableStrategy.AUTO
+    # Opens password-protected PDFs (--password); never shown (repr) or written anywhere.
+    password: str | None = field(default=None, repr=False)
     # Told each page's number as soon as it is read (the CLI's progress bar); None in a
     # batch's workers, which report per document.
     on_page: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
