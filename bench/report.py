@@ -206,6 +206,27 @@ def _startup(entries: Sequence[Mapping[str, Any]]) -> list[str]:
     ]
 
 
+def _scan_summary(entries: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Ours per profile: pages, and the mean row F1, cell and period accuracy."""
+    by_profile: dict[str, list[Mapping[str, Any]]] = {}
+    for entry in entries:
+        ours = next((r for r in entry["engines"] if r["engine"] == "ours"), None)
+        if ours is not None:
+            by_profile.setdefault(str(entry["profile"]), []).append({**ours, "n": entry["pages"]})
+    rows = []
+    for profile, runs in by_profile.items():
+
+        def mean(key: str, runs: list[Mapping[str, Any]] = runs) -> str:
+            values = [r[key] if r.get(key) is not None else 0.0 for r in runs]
+            return fmt(sum(values) / len(values))
+
+        pages = sum(int(r["n"]) for r in runs)
+        rows.append(
+            [profile, str(pages), mean("row_f1"), mean("cell_accuracy"), mean("period_accuracy")]
+        )
+    return _table(["profile (ours)", "pages", "row F1", "cell acc", "period acc"], rows)
+
+
 def markdown(results: Mapping[str, Any]) -> str:
     mach = results["machine"]
     corpus = results["corpus"]
@@ -272,6 +293,18 @@ def markdown(results: Mapping[str, Any]) -> str:
         ]
         lines += _part(results["producers"], "variant", "layout (content)")
         lines += ["", *(f"- `{e['variant']}`: {e['description']}" for e in results["producers"])]
+    if results.get("scan_producers"):
+        lines += [
+            "",
+            "## Scans of other producers' layouts",
+            "",
+            "Pages of the multi-producer corpus through the scanner simulation and augraphy "
+            "(bench/scan_producers.py), scored against the records the same PDF's text layer "
+            "reads wholly on those pages.",
+            "",
+        ]
+        lines += _part(results["scan_producers"], "variant", "layout, profile")
+        lines += ["", *_scan_summary(results["scan_producers"])]
     lines += ["", "## Scans", ""]
     lines += _part(
         results["profiles"],

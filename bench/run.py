@@ -85,6 +85,7 @@ from bench.metrics import PeriodValue
 from bench.office import bench_docx
 from bench.producers import bench_producers
 from bench.report import machine, markdown
+from bench.scan_producers import bench_scan_producers
 from bench.startup import bench_startup
 
 QUICK_PAGES = 2
@@ -411,8 +412,8 @@ def expected_from_export() -> Expected:
 
 
 PARTS = (
-    "startup", "docx", "digital", "producers", "scans", "memory", "digits", "batch",
-    "layer-repair",
+    "startup", "docx", "digital", "producers", "scan-producers", "scans", "memory", "digits",
+    "batch", "layer-repair",
 )  # fmt: skip
 
 
@@ -462,6 +463,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             if "digital" in parts else []
         )  # fmt: skip
         results["producers"] = bench_producers(work, args.quick) if "producers" in parts else []
+        results["scan_producers"] = (
+            bench_scan_producers(work, args.quick) if "scan-producers" in parts else []
+        )
         entries = []
         if "scans" in parts:
             located = locate_cells(expected.rows, page_texts)

@@ -281,12 +281,16 @@ def cell_regions(
 
 
 def _just_above(upper: Sequence[OcrGlyph], lower: Sequence[OcrGlyph]) -> bool:
-    """`upper` is on the text line right above `lower` and over it."""
-    height = statistics.median(g.height for g in lower)
+    """`upper` is on the text line right above `lower` and over it.
+
+    Thai lines stand about two digit heights apart (a digit is half the font size, the
+    line pitch 1.5-1.7 of it); three leave room for a line of marks, not for a paragraph.
+    """
+    height = 3 * statistics.median(g.height for g in upper)
     gap = min(g.top for g in lower) - max(g.bottom for g in upper)
     left, right = min(g.left for g in lower), max(g.right for g in lower)
     over = min(g.left for g in upper) < right and left < max(g.right for g in upper)
-    return -height / 2 <= gap <= height and over
+    return -height / 6 <= gap <= height and over
 
 
 def _reread_digits(ocr: OcrPage, source: Gray, dpi: int, walls: Sequence[Rule]) -> OcrPage:
@@ -317,12 +321,12 @@ def _reread_digits(ocr: OcrPage, source: Gray, dpi: int, walls: Sequence[Rule]) 
                 round(edges[column]) if column < len(edges) else source.shape[1],
             )
             both = reread_numbers(source, [*context, *glyphs], dpi=dpi, limits=cell)
-            # The cue is taken off by count: where the run across it was read as more or
-            # fewer characters, the line is read again without it.
-            if len(both) == len(context) + len(glyphs):
-                read = both[len(context) :]
-            else:
-                read = reread_numbers(source, glyphs, dpi=dpi, limits=cell)
+            # The cue is taken off again by where it stands, not by count: a run across it
+            # may come back as more or fewer characters ("๒๕๖" / "าว" is ๒๕๖ / ๖).
+            read = both
+            if context:
+                split = (max(g.bottom for g in context) + min(g.top for g in glyphs)) / 2
+                read = [g for g in both if (g.top + g.bottom) / 2 > split]
             out.extend(read)
             last = _phrases(read, (), dpi)[-1] if read else []
             text = "".join(g.text for g in last)
