@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 from thaireport.extract.header import COLUMN_KEYS
 from thaireport.extract.records import MeasureRecord
 from thaireport.extract.sources import PageView
@@ -59,20 +59,24 @@ def open_page(browser: Any, html: Path) -> tuple[Any, list[str]]:
     return page, problems
 
 
-def _smudged(folder: Path, noise: float) -> tuple[Path, MeasureRecord]:
-    """Page 1 of the example as a 200 DPI scan, the first row's `responsible` cell smudged
-    (blur 2.8, then gaussian noise of this standard deviation)."""
+def _damaged(folder: Path, how: str) -> tuple[Path, MeasureRecord]:
+    """Page 1 of the example as a 200 DPI scan, the first row's `responsible` cell damaged:
+    "smudged" (blur 2.8, then gaussian noise σ 40) or "torn" (the upper 45 % of its
+    letters gone)."""
     digital = process_document(DIGITAL)
     first = next(r for r in digital.records if r.page_first == 1)
     page = rasterize(DIGITAL, SCAN_DPI)[0]
     scale = SCAN_DPI / 72
     x0, top, x1, bottom = (round(v * scale) for v in first.locations["responsible"][0].bbox)
     box = (x0 - 3, top - 3, x1 + 3, bottom + 3)
-    region = page.crop(box).filter(ImageFilter.GaussianBlur(2.8))
-    noisy = np.asarray(region, dtype=np.float64) + np.random.default_rng(1).normal(
-        0, noise, (region.height, region.width)
-    )
-    page.paste(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)), box[:2])
+    if how == "torn":
+        ImageDraw.Draw(page).rectangle((*box[:3], top + round((bottom - top) * 0.45)), fill=255)
+    else:
+        region = page.crop(box).filter(ImageFilter.GaussianBlur(2.8))
+        noisy = np.asarray(region, dtype=np.float64) + np.random.default_rng(1).normal(
+            0, 40, (region.height, region.width)
+        )
+        page.paste(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)), box[:2])
     path = folder / "page-1.png"
     page.save(path, dpi=(SCAN_DPI, SCAN_DPI))
     return path, first
@@ -80,8 +84,8 @@ def _smudged(folder: Path, noise: float) -> tuple[Path, MeasureRecord]:
 
 @pytest.fixture(scope="module")
 def smudged_scan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, MeasureRecord]:
-    # Read at OCR confidence 61 ("สวัคล้" for สำนักปลัด).
-    return _smudged(tmp_path_factory.mktemp("scan"), 25)
+    # Read as junk at OCR confidence 40 ("เ ๗๒๗๗ ๗,๙%๗๒๗ื2๐0" for สำนักปลัด).
+    return _damaged(tmp_path_factory.mktemp("scan"), "torn")
 
 
 @pytest.mark.tesseract
@@ -89,7 +93,7 @@ def test_a_cell_smudged_past_reading_is_said(tmp_path: Path) -> None:
     """Read in its own cell, a cell smudged this badly gives Tesseract no text line at all
     (read across the page's line it came out as garbage at confidence 59). The page says so
     on the row's records instead of leaving the cell quietly empty."""
-    path, _ = _smudged(tmp_path, 40)
+    path, _ = _damaged(tmp_path, "smudged")
     first = process_document(path).records[0]
     assert first.cells.responsible == ""
     said = [w.message for w in first.warnings if w.code == "page-warning"]
