@@ -23,7 +23,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 from fpdf import FPDF
-from PIL import Image
+from PIL import Image, PngImagePlugin
 from thaireport.extract.sources import MAX_PAGE_PIXELS
 from thaireport.output.atomic import MAX_NAME_BYTES, safe_name
 
@@ -370,8 +370,9 @@ def test_hostile_file_names_with_extract(tmp_path: Path) -> None:
     folder = tmp_path / "ส่ง มา"
     folder.mkdir()
     inputs = [folder / name for name in HOSTILE_NAMES]
-    for path in inputs:
-        path.write_bytes(EXAMPLE_EXPORT.read_bytes())
+    for i, path in enumerate(inputs):
+        # each its own content (identical content is read once, with every path in found_at)
+        path.write_bytes(EXAMPLE_EXPORT.read_bytes() + b"\n" * i)
     out = tmp_path / "out dir"
     done = thaireport("extract", "-o", out, "--format", "jsonl,csv", "--", *inputs, cwd=folder)
     assert done.returncode == 0, done.stderr
@@ -462,11 +463,20 @@ def test_archival_outputs_stay_inside_the_output_directory(tmp_path: Path) -> No
     inputs.mkdir(parents=True)
     scan = mini_scan(inputs / "scan.png")
     names = ["...png", "..png", "รายงานผลการดำเนินการ" * 4 + ".png", "linked.png", "scan2.png"]
-    for name in names:
-        (inputs / name).write_bytes(scan.read_bytes())
+
+    # Each file its own content (identical content is read once): the same page, a text
+    # chunk apart.
+    def copy(target: Path, n: int) -> None:
+        info = PngImagePlugin.PngInfo()
+        info.add_text("copy", str(n))
+        with Image.open(scan) as image:
+            image.save(target, "PNG", pnginfo=info, dpi=image.info.get("dpi", (200, 200)))
+
+    for n, name in enumerate(names):
+        copy(inputs / name, n)
     (inputs / "sub").mkdir()
     (inputs / "other").mkdir()
-    (inputs / "other" / "scan2.png").write_bytes(scan.read_bytes())  # the same name again
+    copy(inputs / "other" / "scan2.png", len(names))  # the same name again
     out = work / "out"
     out.mkdir()
     elsewhere = tmp_path / "elsewhere"

@@ -74,4 +74,4 @@ def test_every_basis_and_impossible_date_through_extract(tmp_path: Path) -> None
         bases = [row["normalized.period_basis"] for row in csv.DictReader(f)]
     assert bases == [c[3] for c in CASES]
     table = pq.read_table(tmp_path / "out" / "records.parquet")
-    assert table.column("period_basis").to_pylist() == [c[3] for c in CASES]
+    assert table.column("normalized.period_basis").to_pylist() == [c[3] for c in CASES]

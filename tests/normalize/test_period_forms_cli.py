@@ -105,7 +105,8 @@ def test_impossible_and_slashed_dates_and_corpus_forms_through_extract(tmp_path:
     ]
     with closing(sqlite3.connect(out / "records.sqlite")) as db:
         rows = db.execute(
-            "SELECT period_start, period_end, period_basis FROM measures ORDER BY record_index"
+            'SELECT "normalized.period_start", "normalized.period_end", "normalized.period_basis"'
+            " FROM measures ORDER BY record_index"
         ).fetchall()
     assert rows == expected
 
@@ -142,7 +143,8 @@ def test_sqlite_from_an_earlier_version_gets_the_basis_column(tmp_path: Path) ->
     write_sqlite(jsonl(tmp_path / "jsonl" / "records.jsonl"), db_path)
     with closing(sqlite3.connect(db_path)) as db:
         rows = db.execute(
-            "SELECT period_start, period_end, period_basis, substr(record_json, 1, 1)"
+            'SELECT "normalized.period_start", "normalized.period_end",'
+            ' "normalized.period_basis", substr(record_json, 1, 1)'
             " FROM measures ORDER BY record_index"
         ).fetchall()
     assert rows == [("2024-04-01", "2024-09-30", "quarter", "{"), (None, None, "none", "{")]
