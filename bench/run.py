@@ -431,6 +431,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--keep", type=Path, help="keep rendered and scanned files here")
     parser.add_argument("--profiles", help="comma-separated scan profiles (default: all)")
+    parser.add_argument(
+        "--scan-layouts", type=int, help="layouts of the scan-producers part (default: 16)"
+    )
     args = parser.parse_args(argv)
     parts = {p.strip() for p in args.parts.split(",") if p.strip()}
     if parts - set(PARTS):
@@ -464,7 +467,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )  # fmt: skip
         results["producers"] = bench_producers(work, args.quick) if "producers" in parts else []
         results["scan_producers"] = (
-            bench_scan_producers(work, args.quick) if "scan-producers" in parts else []
+            bench_scan_producers(work, args.quick, args.scan_layouts)
+            if "scan-producers" in parts
+            else []
         )
         entries = []
         if "scans" in parts:

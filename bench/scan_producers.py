@@ -7,8 +7,8 @@ run, each scored against the layout's own expected records.
 Layouts, profiles and pages are seeded: layout i is ``random_style(FIRST_SEED + i, producer)``
 of the corpus contents in turn, with producers alternating, and profile ``PROFILES[i %
 len(PROFILES)]``, so every profile meets both producers. Only the first ``PAGES`` pages of a
-layout are scanned (augraphy takes 10-60 s a page); the expected rows are those records
-the same PDF's text layer reads on those pages, whole.
+layout are scanned (augraphy takes 10-60 s a page), cut at a page break no row crosses;
+the expected rows are the records the same PDF's text layer reads on those pages.
 """
 
 from __future__ import annotations
@@ -29,23 +29,32 @@ PROFILES = ("clean300", "office200", "aug-office300", "aug-photocopy200", "phone
 PEERS = ("tesseract", "img2table")
 
 
-def _expected_rows(pdf: Path, pages: int) -> list[list[str]]:
-    """The records the text layer reads wholly on the first `pages` pages, as rows."""
+def _expected_rows(pdf: Path, pages: int) -> tuple[int, list[list[str]]]:
+    """Where to cut the scan, at most `pages` pages in, at a page break no row crosses; and
+    the rows the PDF's text layer reads on the pages before it."""
     from thaireport.extract.header import COLUMN_KEYS
     from thaireport.pipeline.document import process_document
 
-    result = process_document(pdf)
-    return [
-        [getattr(r.cells, key) or "" for key in COLUMN_KEYS]
-        for r in result.records
-        if r.page_last <= pages
+    records = process_document(pdf).records
+    cut = next(
+        (
+            k
+            for k in range(pages, 0, -1)
+            if all(r.page_last <= k for r in records if r.page_first <= k)
+            and any(r.page_first <= k for r in records)
+        ),
+        max((r.page_last for r in records), default=pages),
+    )
+    rows = [
+        [getattr(r.cells, key) or "" for key in COLUMN_KEYS] for r in records if r.page_last <= cut
     ]
+    return cut, rows
 
 
 def bench_scan_producers(
     work: Path, quick: bool, layouts: int | None = None
 ) -> list[dict[str, Any]]:
-    from bench.run import scan, scan_profiles
+    from bench.run import pdf_page_texts, scan, scan_profiles
     from tests.fixtures.producers.contents import CONTENTS
     from tests.fixtures.producers.corpus import build, cache_dir
     from tests.fixtures.producers.styles import random_style
@@ -64,12 +73,13 @@ def bench_scan_producers(
             profile = "office200"
         content = CONTENTS[names[(seed - FIRST_SEED) % len(names)]]()
         produced = build(random_style(seed, producer), content, cache)
-        pages = min(pages_read, page_count(produced.pdf))
-        expected = _expected_rows(produced.pdf, pages)
+        pages, expected = _expected_rows(produced.pdf, min(pages_read, page_count(produced.pdf)))
         year = fiscal_year_be(content.title_lines)
         folder = work / "scan-producers" / f"{producer}-{seed}-{profile}"
         images = scan(produced.pdf, folder, profiles[profile])[:pages]
         pdf = image_only_pdf(images, folder / "scan.pdf")
+        # plain Tesseract gives page text only: scored against the text layer's pages
+        page_texts = pdf_page_texts(produced.pdf)[:pages]
         runs = [
             measured("run_ours_document", "ours", pages, pdf, pages),
             measured("run_tesseract", "tesseract", pages, images),
@@ -79,7 +89,8 @@ def bench_scan_producers(
         for run in runs:
             print(f"[scan-producers {producer} s{seed} {profile}] {run.engine}: {run.note} "
                   f"({run.seconds:.1f} s)", flush=True)  # fmt: skip
-            results.append(evaluate(run, expected, [], periods_of_cells(expected, year), year))
+            periods = periods_of_cells(expected, year)
+            results.append(evaluate(run, expected, page_texts, periods, year))
         entries.append(
             {
                 "variant": f"{producer} s{seed} {profile}",
