@@ -259,10 +259,14 @@ def _run_tesseract(
     raise exc
 
 
+def _paper(image: Image.Image) -> int | tuple[int, int, int]:
+    return 255 if image.mode in ("L", "1") else (255, 255, 255)
+
+
 def _blank(image: Image.Image, boxes: Sequence[Box]) -> Image.Image:
     rest = image.copy()
     for box in boxes:
-        rest.paste(255 if rest.mode in ("L", "1") else (255, 255, 255), box)
+        rest.paste(_paper(image), box)
     return rest
 
 
@@ -276,8 +280,7 @@ def _padded(image: Image.Image, box: Box, margin: int) -> tuple[tuple[int, int],
     and a narrow column's text runs right up to them ("๑" and "–" of a period were lost).
     """
     crop = image.crop(box)
-    paper = 255 if image.mode in ("L", "1") else (255, 255, 255)
-    out = Image.new(image.mode, (crop.width + 2 * margin, crop.height + 2 * margin), paper)
+    out = Image.new(image.mode, (crop.width + 2 * margin, crop.height + 2 * margin), _paper(image))
     out.paste(crop, (margin, margin))
     return (box[0] - margin, box[1] - margin), out
 

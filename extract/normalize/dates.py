@@ -179,13 +179,14 @@ _ABBREVIATIONS = sorted(
 # loop at its head): no month begins with ค, so a first letter ก may be read as either.
 _ABOVE = "\u0e31\u0e34-\u0e37\u0e47-\u0e4e"
 _STRAY_TONE = "[\u0e48-\u0e4b]?"
-_FIRST_LETTER = {"ก": "[กค]"}
+_FIRST_MISREAD = {"ค": "ก"}  # what OCR reads a month's first letter as -> the letter
+_FIRST_LETTER = {letter: f"[{letter}{read}]" for read, letter in _FIRST_MISREAD.items()}
 
 
 def _skeleton(name: str) -> str:
-    """A month name without what stands over its line, its first letter ก (see above)."""
+    """A month name without what stands over its line, its first letter as printed."""
     letters = re.sub(f"[{_ABOVE}]", "", name)
-    return "ก" + letters[1:] if letters[:1] == "ค" else letters
+    return _FIRST_MISREAD.get(letters[:1], letters[:1]) + letters[1:]
 
 
 def _full_name_pattern(name: str) -> str:
