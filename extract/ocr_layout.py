@@ -20,7 +20,7 @@ from PIL import Image
 from thaireport.extract.image_rules import Gray, erase, find_rules
 from thaireport.extract.tables.grid import find_grids
 from thaireport.extract.textlayer import repair_thai, thai_word_share
-from thaireport.ocr.digits import is_number_cue, load_model, reread_numbers
+from thaireport.ocr.digits import is_number_cue, is_year_cut, load_model, reread_numbers
 from thaireport.ocr.preprocess import prepare, turn
 from thaireport.ocr.tesseract import Box as PixelBox
 from thaireport.ocr.tesseract import (
@@ -304,6 +304,7 @@ def _reread_digits(ocr: OcrPage, source: Gray, dpi: int, walls: Sequence[Rule]) 
     scale = dpi / 72.0
     edges = sorted(w.box.middle_x * scale for w in walls)
     cue_above: dict[int, list[OcrGlyph]] = {}
+    year_cut_above: dict[int, list[OcrGlyph]] = {}  # a year cut short ends the column's line
     lines = []
     for line in ocr.lines:
         out: list[OcrGlyph] = []
@@ -320,7 +321,11 @@ def _reread_digits(ocr: OcrPage, source: Gray, dpi: int, walls: Sequence[Rule]) 
                 round(edges[column - 1]) if column > 0 else 0,
                 round(edges[column]) if column < len(edges) else source.shape[1],
             )
-            both = reread_numbers(source, [*context, *glyphs], dpi=dpi, limits=cell)
+            cut = year_cut_above.get(column, [])
+            continues = bool(cut) and not context and _just_above(cut, glyphs)
+            both = reread_numbers(
+                source, [*context, *glyphs], dpi=dpi, limits=cell, continues_year=continues
+            )
             # The cue is taken off again by where it stands, not by count: a run across it
             # may come back as more or fewer characters ("๒๕๖" / "าว" is ๒๕๖ / ๖).
             read = both
@@ -335,6 +340,7 @@ def _reread_digits(ocr: OcrPage, source: Gray, dpi: int, walls: Sequence[Rule]) 
                 if is_number_cue(text)
                 else []
             )
+            year_cut_above[column] = last if is_year_cut(text) else []
         lines.append(OcrLine(tuple(out)))
     return replace(ocr, lines=tuple(lines))
 

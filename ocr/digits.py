@@ -429,15 +429,51 @@ def _is_cue(key: str) -> bool:
     return any(key.endswith(cue) or key.startswith(cue) for cue in ("พศ", "ร้อยละ", "%"))
 
 
-def number_runs(glyphs: Sequence[GlyphLike]) -> list[tuple[int, int, bool]]:
+#: A Buddhist-Era year cut short at a line's end: a narrow cell wraps "๒๕๖๖" as "๒๕๖" / "๖".
+_YEAR_CUT = re.compile("[๒2](?:[๔-๗4-7][๐-๙0-9]?)?")
+_MAX_TAIL_LETTERS = 3  # a year's last digits, read as digits or letters ("าว" for ๖)
+
+
+def is_year_cut(text: str) -> bool:
+    """Does this phrase end a line with the first digits of a BE year ("๒๕๖", "๒๕")?"""
+    return _YEAR_CUT.fullmatch(_phrase_key(text)) is not None
+
+
+def _year_tail(glyphs: Sequence[GlyphLike]) -> int:
+    """How many glyphs open the line as the rest of a year cut short on the line above:
+    the first phrase up to its end, if it is digits, their substitutes and a few letters."""
+    end = _phrases(glyphs)[0][1] if glyphs else 0
+    text = "".join(g.text for g in glyphs[:end])
+    letters = [
+        ch for ch in text if not unicodedata.category(ch).startswith("M") and ch not in PUNCTUATION
+    ]
+    fits = 1 <= len(letters) <= _MAX_TAIL_LETTERS and all(
+        _is_digit(ch) or _candidate_char(ch) or _is_thai_or_latin_letter(ch) for ch in letters
+    )
+    return end if fits else 0
+
+
+def number_runs(
+    glyphs: Sequence[GlyphLike], *, continues_year: bool = False
+) -> list[tuple[int, int, bool]]:
     """(start, end, has_digit) of the line's number-shaped runs of glyphs.
 
     A run is a maximal sequence, inside one phrase, of glyphs made only of digits, number
     punctuation and the letters Tesseract substitutes for digits. It is number-shaped if it
     holds a real digit; or, if it is its phrase's whole text (not part of a word), when a
     neighbouring phrase is a month, พ.ศ., ร้อยละ, %, จำนวน, ... or holds a digit itself.
-    Pure punctuation is never a run of its own.
+    Pure punctuation is never a run of its own. `continues_year`: the line above ended with
+    a year cut short (see `is_year_cut`), so the line's first phrase is a run whatever
+    Tesseract made of it ("าว-" for "๖ –").
     """
+    runs = _number_runs(glyphs)
+    tail = _year_tail(glyphs) if continues_year else 0
+    if not tail:
+        return runs
+    return [(0, tail, True), *(r for r in runs if r[0] >= tail)]
+
+
+def _number_runs(glyphs: Sequence[GlyphLike]) -> list[tuple[int, int, bool]]:
     phrases = _phrases(glyphs)
     texts = ["".join(g.text for g in glyphs[a:b]) for a, b in phrases]
     keys = [_phrase_key(t) for t in texts]
@@ -544,7 +580,12 @@ def _has_cue_near(p: int, keys: list[str], texts: list[str], digit_phrase: list[
 
 
 def reread_numbers(
-    gray: Gray, glyphs: Sequence[G], *, dpi: int, limits: tuple[int, int] | None = None
+    gray: Gray,
+    glyphs: Sequence[G],
+    *,
+    dpi: int,
+    limits: tuple[int, int] | None = None,
+    continues_year: bool = False,
 ) -> list[G]:
     """The line's glyphs with the digits of its number-shaped runs read from the image.
 
@@ -554,9 +595,10 @@ def reread_numbers(
     is sure it is a number character; a crop the classifier takes for a letter keeps
     Tesseract's text. Glyphs outside runs are returned as they were (the same objects).
     `limits`: the left and right walls of the cell the glyphs are in (see `cut_run`).
+    `continues_year`: see `number_runs`.
     """
     out: list[G] = list(glyphs)
-    runs = number_runs(glyphs)
+    runs = number_runs(glyphs, continues_year=continues_year)
     if not runs:
         return out
     model = load_model()
@@ -623,10 +665,11 @@ def _reread_run(
         ):
             return None
     result: list[G] = []
+    allowed = _one_script(probabilities, model)
     for k, (crop, owner) in enumerate(zip(crops, owners, strict=True)):
         glyph = run[owner]
         p = probabilities[k]
-        number_p = np.where(numbers, p, 0.0)
+        number_p = np.where(numbers & allowed, p, 0.0)
         best_number = int(np.argmax(number_p))
         best_any = int(np.argmax(p))
         said_number = _kind(glyph.text) != "letter"
@@ -657,6 +700,23 @@ def _reread_run(
     if run[0].space_before and not result[0].space_before:
         result[0] = replace(result[0], space_before=True)  # type: ignore[type-var]
     return result
+
+
+def _one_script(probabilities: Floats, model: DigitModel) -> NDArray[np.bool_]:
+    """The classes a run's digits may take: one number is printed in one script.
+
+    A run read as Thai digits but one ("พ.ศ. 5๕๖๗": a bold ๒ taken for 5) keeps to the
+    script most of its digits are in; a tie, or a run of one script, allows every class.
+    """
+    classes = model.classes
+    best = [classes[int(i)] for i in probabilities.argmax(axis=1)]
+    thai = sum(1 for ch in best if ch in THAI_DIGITS)
+    arabic = sum(1 for ch in best if ch in ARABIC_DIGITS)
+    everything = np.ones(len(classes), dtype=bool)
+    if not thai or not arabic or thai == arabic:
+        return everything
+    other = ARABIC_DIGITS if thai > arabic else THAI_DIGITS
+    return np.array([c not in other for c in classes], dtype=bool)
 
 
 def _original_piece(text: str, owners: list[int], owner: int, k: int) -> str:

@@ -16,7 +16,14 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 from thaireport.ocr import digits
-from thaireport.ocr.digits import Glyph, number_runs, reread_numbers
+from thaireport.ocr.digits import (
+    Glyph,
+    _one_script,
+    is_year_cut,
+    load_model,
+    number_runs,
+    reread_numbers,
+)
 
 from tests.fixtures.digit_sheet import Result, _sarabun, render_sheet, run_sheet
 
@@ -145,3 +152,33 @@ def test_a_year_cut_short_is_read_again_whole() -> None:
     assert _runs(["กันยายน", " ๒", "๕", "งิ", "ฒ"]) == ["๒๕งิฒ"]
     # but not a word that merely follows two digits in another phrase
     assert _runs(["๒", "๕", " ปี"]) == ["๒๕"]
+
+
+def test_the_rest_of_a_year_wrapped_to_the_next_line_is_a_run() -> None:
+    """LibreOffice s1000's period column wraps "๒๕๖๖" as "๒๕๖" / "๖ –"; Tesseract read the
+    lone "๖ –" as "าว-" (า is no substitute of a digit) or "b=". After a line that ends
+    with a year cut short, the next line's first phrase is re-read whatever it reads as."""
+    assert is_year_cut("๒๕๖") and is_year_cut("๒๕") and is_year_cut("25")
+    assert not is_year_cut("๒๕๖๖") and not is_year_cut("๓๐") and not is_year_cut("ตุลาคม")
+    glyphs = _glyphs(["า", "ว", "-", " ๓", "๐"])
+    assert number_runs(glyphs) == [(3, 5, True)]
+    assert number_runs(glyphs, continues_year=True) == [(0, 3, True), (3, 5, True)]
+    # a word, not digits read as letters, is never taken for the year's end
+    assert number_runs(_glyphs(["ก", "ั", "น", "ย", "า", "ย", "น"]), continues_year=True) == []
+    assert number_runs(_glyphs(["–"]), continues_year=True) == []
+
+
+def test_one_number_is_read_in_one_script() -> None:
+    """The title's bold "พ.ศ. ๒๕๖๗" came out as "5๕๖๗": the classifier's best for the ๒
+    was an Arabic 5. A run whose digits are mostly Thai keeps to Thai digits."""
+    model = load_model()
+    classes = list(model.classes)
+    rows = np.zeros((4, len(classes)), dtype=np.float32)
+    for row, (best, second) in enumerate((("5", "๒"), ("๕", "5"), ("๖", "6"), ("๗", "7"))):
+        rows[row, classes.index(best)] = 0.6
+        rows[row, classes.index(second)] = 0.4
+    allowed = _one_script(rows, model)
+    picked = [classes[int(np.argmax(np.where(allowed, r, 0.0)))] for r in rows]
+    assert picked == ["๒", "๕", "๖", "๗"]
+    # a run of one script, or a tie, is left to the classifier
+    assert _one_script(rows[1:], model).all() and _one_script(rows[:2], model).all()

@@ -112,6 +112,7 @@ def _month_end(year: int, month: int) -> date:
 
 def _printed_year_to_ce(digits: str, era: str | None) -> int:
     """A year as printed: "ค.ศ." or a four-digit value below 2400 is CE, anything else BE."""
+    digits = "".join(digits.split())  # a year wrapped over two lines (_SPLIT_YEAR)
     value = int(digits)
     if era == "ค":
         return value
@@ -214,12 +215,16 @@ _DASH = r"[-–—~]"
 # "๑ ต.ค. ๓๐ ก.ย. ๒๕๖๗".
 _YEAR2 = rf"\d{{2}}(?!\d)(?!\s*(?:เดือน\s*)?{_MONTH})"
 
+# A BE year wrapped over two lines of a narrow cell, the lines joined with a space:
+# "๒๕๖" / "๖ –" is "๒๕๖ ๖ –". Only a 24xx-27xx year, and not a day before a month.
+_SPLIT_YEAR = rf"2(?:\s\d{{3}}|[4-7]\s\d{{2}}|[4-7]\d\s\d)(?!\d)(?!\s*(?:เดือน\s*)?{_MONTH})"
+
 _DATE = (
     rf"(?:(?<![\d.,/:])(?P<day>\d{{1,2}})(?!\d)"
     rf"(?:\s*(?:{_DASH}|ถึง)\s*(?:วันที่\s*)?(?P<day2>\d{{1,2}})(?!\d))?"
     r"\s*(?:เดือน\s*)?)?"
     rf"(?P<month>{_MONTH})"
-    rf"(?:\s*(?:(?P<era>[พค])\s*\.?\s*ศ\s*\.?\s*)?(?P<year>\d{{4}}(?!\d)|{_YEAR2}))?"
+    rf"(?:\s*(?:(?P<era>[พค])\s*\.?\s*ศ\s*\.?\s*)?(?P<year>\d{{4}}(?!\d)|{_SPLIT_YEAR}|{_YEAR2}))?"
 )
 _QUARTER = (
     r"ไตรมาส\s*(?:ที่)?\s*(?P<q1>\d)(?!\d)"

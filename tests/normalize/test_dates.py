@@ -675,3 +675,26 @@ def test_slashes_that_are_no_date(text: str) -> None:
 
 def test_slashed_date_is_a_single_day() -> None:
     assert parse_thai_date("วันที่ ๑๕/๓/๒๕๖๗") == date(2024, 3, 15)
+
+
+# --- a year wrapped over two lines of a narrow cell ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "๑ ตุลาคม ๒๕๖ ๖ – ๓๐ กันยายน ๒๕๖๗",  # LibreOffice s1000: "๒๕๖" / "๖ –"
+        "๑ ตุลาคม ๒๕ ๖๖ – ๓๐ กันยายน ๒๕๖๗",
+        "๑ ตุลาคม ๒ ๕๖๖ – ๓๐ กันยายน ๒๕๖ ๗",
+    ],
+)
+def test_a_year_wrapped_in_its_cell_is_one_year(cell: str) -> None:
+    period = parse_period(cell)
+    assert (period.start, period.end) == FY2567
+    assert period.warnings == ()
+
+
+def test_digits_split_before_a_month_are_a_day_not_a_year() -> None:
+    # "๒๕ ๖" would be a year 256x only if no month follows the second part.
+    scan = find_dates("๑ ตุลาคม ๒๕ ๖ พฤศจิกายน ๒๕๖๖")
+    assert [d.start for d in scan.dates][-1] == date(2023, 11, 6)
