@@ -401,13 +401,51 @@ def _reread_latin(ocr: OcrPage, image: Gray, settings: OcrSettings, dpi: int) ->
         return ocr
     heights = [g.height for line in ocr.lines for g in line.glyphs]
     pad = max(4, int(statistics.median(heights) * 0.6))
-    crops = []
+    crops: list[Crop] = []
     for _, _, phrase in suspects:
         x0 = max(0, min(g.left for g in phrase) - pad)
         y0 = max(0, min(g.top for g in phrase) - pad)
         x1 = max(g.right for g in phrase) + pad
         y1 = max(g.bottom for g in phrase) + pad
         crops.append((x0, y0, image[y0:y1, x0:x1]))
+    found: list[list[OcrGlyph]] = []
+    for chunk in _strips(crops, pad):
+        found.extend(_read_stacked(chunk, pad, settings, dpi))
+    lines = [list(line.glyphs) for line in ocr.lines]
+    # back to front, so that earlier indices in a line stay valid
+    for (number, index, phrase), new in reversed(list(zip(suspects, found, strict=True))):
+        if _better_thai(phrase, new):
+            new = [replace(g, space_before=False) for g in new]
+            new[0] = replace(new[0], space_before=phrase[0].space_before)
+            lines[number][index : index + len(phrase)] = new
+    return replace(ocr, lines=tuple(OcrLine(tuple(glyphs)) for glyphs in lines))
+
+
+# Tesseract refuses an image over 32767 pixels either way ("Image too large"): a page read
+# as noise (an augraphy drum photocopy) had suspects enough for a strip 34139 pixels high.
+MAX_STRIP_PIXELS = 30000
+Crop = tuple[int, int, Gray]  # left, top (page pixels) and the pixels
+
+
+def _strips(crops: Sequence[Crop], pad: int) -> list[list[Crop]]:
+    """The crops in order, in groups whose stack stays under MAX_STRIP_PIXELS high."""
+    groups: list[list[Crop]] = []
+    height = MAX_STRIP_PIXELS
+    for crop in crops:
+        grown = crop[2].shape[0] + pad
+        if height + grown > MAX_STRIP_PIXELS:
+            groups.append([])
+            height = pad
+        groups[-1].append(crop)
+        height += grown
+    return groups
+
+
+def _read_stacked(
+    crops: Sequence[Crop], pad: int, settings: OcrSettings, dpi: int
+) -> list[list[OcrGlyph]]:
+    """The crops stacked into one strip and read in one `tha` run: each crop's glyphs, in
+    page pixels."""
     width = max(c.shape[1] for _, _, c in crops) + 2 * pad
     bands, top = [], pad
     for _, _, crop in crops:
@@ -426,14 +464,7 @@ def _reread_latin(ocr: OcrPage, image: Gray, settings: OcrSettings, dpi: int) ->
             found[slot].append(
                 replace(glyph, left=glyph.left - pad + x0, top=glyph.top - bands[slot] + y0)
             )
-    lines = [list(line.glyphs) for line in ocr.lines]
-    # back to front, so that earlier indices in a line stay valid
-    for (number, index, phrase), new in reversed(list(zip(suspects, found, strict=True))):
-        if _better_thai(phrase, new):
-            new = [replace(g, space_before=False) for g in new]
-            new[0] = replace(new[0], space_before=phrase[0].space_before)
-            lines[number][index : index + len(phrase)] = new
-    return replace(ocr, lines=tuple(OcrLine(tuple(glyphs)) for glyphs in lines))
+    return found
 
 
 def _detached(line: OcrLine, typical_height: float) -> bool:

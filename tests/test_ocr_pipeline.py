@@ -210,3 +210,43 @@ def test_thai_read_as_english_is_read_again_with_thai_alone() -> None:
     assert garbage(after) == []
     for real in ("Facebook", "Line"):  # printed in English on this page
         assert real in before and real in after
+
+
+def test_many_latin_suspects_are_read_in_strips_tesseract_accepts() -> None:
+    """A page read as noise (augraphy's drum photocopy of Chromium s1001) had so many
+    Latin "words" that their stacked strip was 34139 pixels high, and Tesseract refused
+    it ("Image too large"), failing the page. The suspects are read in strips under the
+    limit, each crop still getting its own reading back."""
+    from dataclasses import replace
+
+    import numpy as np
+    from thaireport.extract.ocr_layout import MAX_STRIP_PIXELS, _reread_latin
+    from thaireport.extract.sources import page_images
+    from thaireport.ocr.preprocess import prepare
+    from thaireport.ocr.tesseract import OcrGlyph, OcrLine, OcrPage, recognize
+
+    from tests.fixtures.content import EXAMPLES
+    from thaireport.settings import OcrSettings
+
+    image = next(page_images(EXAMPLES / "ita-report-2567-thahin-scan.pdf", [1], 200))
+    gray = prepare(image, 200, flatten=True, deskew=True, median=False).gray
+    settings = replace(OcrSettings(), jobs=1)
+    page = recognize(image.convert("L"), settings, dpi=200)
+    # a line of Thai letters, taken as if the English model had read it as "dvd"
+    line = next(ln for ln in page.lines if len(ln.glyphs) >= 6 and "ประเด็น" in
+                "".join(g.text for g in ln.glyphs))  # fmt: skip
+    left = min(g.left for g in line.glyphs[:6])
+    top = min(g.top for g in line.glyphs[:6])
+    width = max(g.left + g.width for g in line.glyphs[:6]) - left
+    height = max(g.top + g.height for g in line.glyphs[:6]) - top
+    top, height = max(0, top - 2 * height), 5 * height  # the lines around it too: fewer copies
+    copies = 32768 // height + 1  # one strip of them is more than Tesseract takes
+    assert copies * height > MAX_STRIP_PIXELS
+    lines = tuple(
+        OcrLine((OcrGlyph("dvd", left, top, width, height, 40.0, False),)) for _ in range(copies)
+    )
+    fake = OcrPage(lines, gray.shape[1], gray.shape[0], 0.0)
+    read = _reread_latin(fake, np.asarray(gray), settings, 200)
+    texts = ["".join(g.text for g in ln.glyphs) for ln in read.lines]
+    assert len(texts) == copies
+    assert all("ประเด็น" in text for text in texts), texts[:3]
