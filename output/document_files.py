@@ -89,6 +89,7 @@ class DocumentInfo:
     page_text: Sequence[str] = ()
     metadata: dict[str, Any] | None = None
     password: str | None = field(default=None, repr=False)  # opens `source` (--password)
+    keep_work: str = ""  # the document's work folder (`--keep-work`), named in its review page
 
 
 def document_files(
@@ -127,7 +128,10 @@ def document_files(
             if info.kind not in PAGE_IMAGE_KINDS
             else page_views(info.source, info.ocr_pages, dpi, password=info.password)
         )
-        document = ReviewDocument(info.name, info.document_id, info.kind, info.pages)
+        turned = tuple((p.number, p.turned) for p in info.ocr_pages if p.turned)
+        document = ReviewDocument(
+            info.name, info.document_id, info.kind, info.pages, info.keep_work, turned
+        )
         page = review_html(document, info.records, views, low_confidence_below=low_confidence_below)
         yield places.review, page.encode("utf-8")
 

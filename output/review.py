@@ -11,7 +11,6 @@ without the source file.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import html
 import io
 import json
@@ -80,6 +79,20 @@ class ReviewDocument:
     document_id: str
     kind: str
     pages: int
+    # Said only where there is something to say, so pages without them stay as they were:
+    keep_work: str = ""  # the document's work folder (`--keep-work`), for later rebuilds
+    turned: tuple[tuple[int, int], ...] = ()  # (page, clockwise degrees) of pages OCR turned
+
+    def as_data(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "name": self.name, "document_id": self.document_id, "kind": self.kind,
+            "pages": self.pages,
+        }  # fmt: skip
+        if self.keep_work:
+            data["keep_work"] = self.keep_work
+        if self.turned:
+            data["turned"] = {str(page): degrees for page, degrees in self.turned}
+        return data
 
 
 def _esc(text: object) -> str:
@@ -282,7 +295,7 @@ def review_html(
     }
     facts_html = "".join(f"<dt>{_esc(k)}</dt><dd>{_esc(v)}</dd>" for k, v in facts.items())
     data = json.dumps(
-        {**dataclasses.asdict(document), "rows": len(records), "to_check": to_check},
+        {**document.as_data(), "rows": len(records), "to_check": to_check},
         ensure_ascii=False,
     ).replace("</", "<\\/")  # never ends the script element early
     return (
@@ -309,11 +322,19 @@ _DATA = re.compile(r'<script type="application/json" id="review-data">(.*?)</scr
 
 
 def revise_review(
-    text: str, records: Sequence[MeasureRecord], *, low_confidence_below: float
+    text: str,
+    records: Sequence[MeasureRecord],
+    *,
+    low_confidence_below: float,
+    views: Sequence[PageView] | None = None,
 ) -> str:
-    """A review page written by `review_html`, again with these records (its images kept)."""
-    document, views = read_review(text)
-    return review_html(document, records, views, low_confidence_below=low_confidence_below)
+    """A review page written by `review_html`, again with these records: with the page
+    images it holds, or with `views` (a work folder's, lossless) where given."""
+    if views is None:
+        document, held = read_review(text)
+    else:
+        document, held = review_document(text), list(views)
+    return review_html(document, records, held, low_confidence_below=low_confidence_below)
 
 
 def review_document(text: str) -> ReviewDocument:
@@ -322,7 +343,11 @@ def review_document(text: str) -> ReviewDocument:
     if found is None:
         raise ValueError("not a review page written by thaireport")
     data = json.loads(found.group(1))
-    return ReviewDocument(data["name"], data["document_id"], data["kind"], data["pages"])
+    turned = tuple((int(page), int(degrees)) for page, degrees in data.get("turned", {}).items())
+    return ReviewDocument(
+        data["name"], data["document_id"], data["kind"], data["pages"],
+        keep_work=str(data.get("keep_work", "")), turned=turned,
+    )  # fmt: skip
 
 
 def find_reviews(folder: Path, document_ids: set[str]) -> dict[str, Path]:

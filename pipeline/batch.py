@@ -79,6 +79,7 @@ class BatchOptions:
     strict: bool = False  # a document without a measure table fails the batch's exit status
     abort_on_error: bool = False  # a page that cannot be read fails its whole document
     password: str | None = field(default=None, repr=False)  # opens protected PDFs
+    keep_work: Path | None = None  # the work folder: DIR/<sha256>/ per document
 
 
 @dataclass(frozen=True)
@@ -318,7 +319,7 @@ def run_batch(
         pages_read, read_now, interrupted = 0, 0, False
         try:
             for reading in _read(plan.tasks, options, state, plan):
-                _store(reading, plan, state, options.out_dir)
+                _store(reading, plan, state, options.out_dir, options.keep_work)
                 read_now += 1
                 pages_read += reading.pages
                 if observer is not None:
@@ -349,6 +350,7 @@ def _read(
         max_pages=options.max_pages,
         abort_on_error=options.abort_on_error,
         password=options.password,
+        keep_work=options.keep_work,
     )
     if options.scheduler is None:
         runner: LocalRunner | DaskRunner = LocalRunner(
@@ -370,7 +372,13 @@ def _started(task: DocumentTask, state: BatchState, plan: _Plan) -> None:
     state.mark_started([path, *plan.followers[path]], at=time.time())
 
 
-def _store(reading: DocumentReading, plan: _Plan, state: BatchState, out_dir: Path) -> None:
+def _store(
+    reading: DocumentReading,
+    plan: _Plan,
+    state: BatchState,
+    out_dir: Path,
+    keep_work: Path | None = None,
+) -> None:
     """Write the document's records, then commit its row (and its duplicates' rows)."""
     path = plan.relative[reading.path]
     row = state.row(path)
@@ -385,6 +393,8 @@ def _store(reading: DocumentReading, plan: _Plan, state: BatchState, out_dir: Pa
             records = tuple(corrected)
             files = tuple(_with_corrections(name, content, records) for name, content in files)
         write_document_files(files, out_dir)
+        if keep_work is not None:  # the manifest last: a folder with one is whole
+            write_document_files(reading.work_files, keep_work)
         with atomic_write(out_dir / output) as handle:
             write_jsonl(records, handle)
     outcome = Outcome(

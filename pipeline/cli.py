@@ -96,12 +96,22 @@ def _add_reading_options(parser: argparse.ArgumentParser) -> None:
         help="exit 1 for a document without a measure table too (default: only its text,"
         " tables and metadata are written, and the exit status is 0)",
     )
+    _add_keep_work(
+        parser,
+        "keep what the stages saw, per document a folder DIR/<document> (page images as OCR"
+        " read them, its words, the table reader's steps, manifest.json), for"
+        " apply-corrections, review and serve",
+    )
     parser.add_argument(
         "--abort-on-error",
         action="store_true",
         help="a page that cannot be read fails its whole document (default: the document is"
         " partial: that page is empty, the others are kept; exit status 1)",
     )
+
+
+def _add_keep_work(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--keep-work", type=Path, default=None, metavar="DIR", help=help)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the HTML file (default: DOC's file name and .review.html, in this folder)",
     )  # fmt: skip
     _add_dpi(review)
+    _add_keep_work(review, "also write the document's work folder into DIR (see extract)")
     corrections = commands.add_parser(
         "apply-corrections",
         help="apply an archivist's corrections (edited CSV or JSON) to an output folder",
@@ -174,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--out", required=True, type=Path, metavar="OUT_DIR",
         help="the folder that `extract -o` or `batch -o` wrote",
     )  # fmt: skip
+    _add_keep_work(
+        corrections,
+        "the work folder the outputs were made with (`extract --keep-work DIR`): review pages"
+        " are rebuilt from its page images (default: the folder a review page names, else the"
+        " images the review page holds)",
+    )
     commands.add_parser("schema", help="print the JSON Schema of a record")
     debug = commands.add_parser(
         "debug-table",
@@ -193,6 +210,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8018, metavar="N", help="default: 8018")
     serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine)")
     serve.add_argument("--token", default=None, help="every request must carry it (--host)")
+    _add_keep_work(
+        serve,
+        "the work folder the outputs were made with: crops turned and deskewed as OCR read the"
+        " page (default: the folder a review page names)",
+    )
     return parser
 
 
@@ -296,6 +318,7 @@ def run_batch_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
         strict=args.strict,
         abort_on_error=args.abort_on_error,
         password=args.password,
+        keep_work=args.keep_work,
     )
     with BatchProgress() as progress:
         summary = run_batch(options, command=["batch", *_redacted(argv)], observer=progress)
@@ -319,7 +342,9 @@ def _report(result: DocumentResult) -> None:
     )
 
 
-def _info(path: Path, result: DocumentResult, password: str | None = None) -> DocumentInfo:
+def _info(
+    path: Path, result: DocumentResult, password: str | None = None, keep_work: str = ""
+) -> DocumentInfo:
     from thaireport.output.document_files import DocumentInfo
 
     return DocumentInfo(
@@ -334,11 +359,30 @@ def _info(path: Path, result: DocumentResult, password: str | None = None) -> Do
         page_text=result.page_text,
         metadata=result.metadata.as_dict() if result.metadata else None,
         password=password,
+        keep_work=keep_work,
     )
 
 
-def run_review(path: Path, target: Path | None, settings: Settings) -> int:
+def _keep_work(
+    root: Path | None, name: str, path: Path, result: DocumentResult, settings: Settings
+) -> str:
+    """Write the document's work folder under `root` (when asked); its path, or ""."""
+    if root is None or result.kind is None:
+        return ""
+    from thaireport.output.document_files import write_document_files
+    from thaireport.pipeline.runners import work_files
+
+    folder = root / name
+    write_document_files(work_files(path, result, result.records, settings), folder)
+    print(f"kept the work of {path} in {folder}", file=sys.stderr)
+    return str(folder.resolve())
+
+
+def run_review(
+    path: Path, target: Path | None, settings: Settings, keep_work: Path | None = None
+) -> int:
     """Read one document and write its review page."""
+    from thaireport.output.atomic import safe_name
     from thaireport.output.document_files import (
         DocumentPlaces,
         document_files,
@@ -352,8 +396,9 @@ def run_review(path: Path, target: Path | None, settings: Settings) -> int:
         return ExitCode.INPUT_FAILED
     target = target or Path(f"{path.name}.review.html")
     places = DocumentPlaces(pages="", searchable="", review=target.name)
+    kept = _keep_work(keep_work, safe_name(path.name), path, result, settings)
     files = document_files(
-        _info(path, result),
+        _info(path, result, keep_work=kept),
         ("review",),
         places,
         dpi=settings.ocr.dpi,
@@ -364,21 +409,23 @@ def run_review(path: Path, target: Path | None, settings: Settings) -> int:
     return ExitCode.OK
 
 
-def run_apply_corrections(corrections: Path, out_dir: Path) -> int:
+def run_apply_corrections(corrections: Path, out_dir: Path, keep_work: Path | None = None) -> int:
     from thaireport.pipeline.corrections import apply_corrections
 
-    summary = apply_corrections(corrections, out_dir)
+    summary = apply_corrections(corrections, out_dir, keep_work=keep_work)
     print(
         f"{corrections}: {summary.changed} cell(s) corrected, {summary.confirmed} confirmed,"
         f" in {len(summary.documents)} document(s)",
         file=sys.stderr,
     )
+    for notice in summary.notices:
+        print(f"thaireport: {notice}", file=sys.stderr)
     for path in summary.written:
         print(f"wrote {path}", file=sys.stderr)
     return ExitCode.OK
 
 
-def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
+def run_extract(inputs: Sequence[Path], settings: Settings, keep_work: Path | None = None) -> int:
     from thaireport.extract.records import MeasureRecord, Place, placed
     from thaireport.output.writers import merge_into_folder, record_json, write_records
     from thaireport.pipeline.correction_log import read_log, reapply
@@ -433,22 +480,33 @@ def run_extract(inputs: Sequence[Path], settings: Settings) -> int:
                 lines_of(result.tables, document_id=result.document_id or "", source_path=str(path))
             )
         result.records = reapply(result.records, corrections)
+        places = None
+        if keep_work is not None or set(settings.formats) & set(DOCUMENT_FORMATS):
+            from thaireport.output.document_files import DocumentPlaces
+
+            places = DocumentPlaces.beside(path, result.document_id or "", taken)
+        kept = ""
+        if keep_work is not None and places is not None:
+            try:
+                kept = _keep_work(keep_work, places.pages, path, result, settings)
+            except (ThaiReportError, OSError, ValueError) as exc:
+                print(
+                    f"thaireport: error: {path}: work folder not written ({exc})", file=sys.stderr
+                )
+                failed += 1
         if settings.out is None:
             for record in result.records:
                 sys.stdout.write(record_json(record) + "\n")
             sys.stdout.flush()
         elif set(settings.formats) & set(DOCUMENT_FORMATS):
             # Here: page images, fonts and PDF writers only when such files are asked for.
-            from thaireport.output.document_files import (
-                DocumentPlaces,
-                document_files,
-                write_document_files,
-            )
+            from thaireport.output.document_files import document_files, write_document_files
 
+            assert places is not None
             files = document_files(
-                _info(path, result, settings.password),
+                _info(path, result, settings.password, kept),
                 settings.formats,
-                DocumentPlaces.beside(path, result.document_id or "", taken),
+                places,
                 dpi=settings.ocr.dpi,
                 low_confidence_below=settings.ocr.min_confidence,
             )
@@ -504,11 +562,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(write_debug_image(args.document, args.page, args.out))
             return ExitCode.OK
         if args.command == "review":
-            return run_review(args.document, args.out, Settings(ocr=OcrSettings(dpi=args.dpi)))
+            return run_review(
+                args.document, args.out, Settings(ocr=OcrSettings(dpi=args.dpi)), args.keep_work
+            )
         if args.command == "apply-corrections":
             if not args.out.is_dir():
                 parser.error(f"{args.out} is not a directory")
-            return run_apply_corrections(args.corrections, args.out)
+            return run_apply_corrections(args.corrections, args.out, args.keep_work)
         if args.command == "serve":
             if not args.out_dir.is_dir():
                 parser.error(f"{args.out_dir} is not a directory")
@@ -516,7 +576,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.error("--host beyond this machine needs --token")
             from thaireport.pipeline.serve.app import serve
 
-            serve(args.out_dir, host=args.host, port=args.port, token=args.token)
+            serve(
+                args.out_dir, host=args.host, port=args.port, token=args.token,
+                keep_work=args.keep_work,
+            )  # fmt: skip
             return ExitCode.OK
         if args.command == "batch":
             if not args.input_dir.exists():
@@ -540,7 +603,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             out=out, formats=args.formats, ocr=ocr, excel=args.excel, max_pages=args.max_pages,
             strict=args.strict, abort_on_error=args.abort_on_error, password=args.password,
         )  # fmt: skip
-        return run_extract(args.inputs, settings)
+        return run_extract(args.inputs, settings, args.keep_work)
     except ThaiReportError as exc:
         print(f"thaireport: error: {exc}", file=sys.stderr)
         return int(exc.exit_code)

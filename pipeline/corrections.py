@@ -26,7 +26,14 @@ from thaireport.extract.records import MeasureRecord, correct_cells
 from thaireport.output.atomic import atomic_write
 from thaireport.output.document_files import DocumentPlaces, write_document_files
 from thaireport.output.formats import RECORD_FORMATS
-from thaireport.output.review import find_reviews, revise_review
+from thaireport.output.keep_work import (
+    MANIFEST,
+    KeepWorkError,
+    KeptDocument,
+    find_keep_work,
+    read_keep_work,
+)
+from thaireport.output.review import HEAD_BYTES, find_reviews, review_document, revise_review
 from thaireport.output.tables import read_parquet, read_sqlite, write_sqlite
 from thaireport.output.writers import csv_row, unguard, write_jsonl, write_records
 from thaireport.pipeline.batch import DOCS_DIR, rebuild_outputs
@@ -53,6 +60,7 @@ class CorrectionSummary:
     confirmed: int = 0  # cells confirmed as they were
     documents: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what a person should know
 
 
 # --------------------------------------------------------------------------- reading
@@ -240,11 +248,7 @@ class _Outputs:
         return {r.record_id: r for r in loaded}
 
     def reviews(self, documents: set[str]) -> dict[str, Path]:
-        """The review pages of these documents that exist, by document id."""
-        if not self.batch:
-            return find_reviews(self.out_dir, documents)
-        pages = {d: self.out_dir / DocumentPlaces.by_content(d, DOCS_DIR).review for d in documents}
-        return {d: path for d, path in pages.items() if path.is_file()}
+        return review_pages(self.out_dir, documents)
 
     def write(self, documents: set[str]) -> list[Path]:
         records = sorted(self.records.values(), key=lambda r: (r.document_id, r.record_index))
@@ -270,6 +274,14 @@ class _Outputs:
         return written
 
 
+def review_pages(out_dir: Path, documents: set[str]) -> dict[str, Path]:
+    """The review pages of these documents in an output folder that exist, by document id."""
+    if not (out_dir / STATE_FILE).is_file():
+        return find_reviews(out_dir, documents)
+    pages = {d: out_dir / DocumentPlaces.by_content(d, DOCS_DIR).review for d in documents}
+    return {d: path for d, path in pages.items() if path.is_file()}
+
+
 def _read_jsonl(path: Path) -> list[MeasureRecord]:
     with path.open(encoding="utf-8") as handle:
         return [MeasureRecord.model_validate_json(line) for line in handle if line.strip()]
@@ -282,22 +294,66 @@ def _has_bom(path: Path) -> bool:
         return handle.read(3) == _BOM
 
 
-def _reviews(outputs: _Outputs, documents: set[str]) -> Iterator[tuple[str, bytes]]:
-    """The review pages of these documents written again, where there is one."""
+def _kept_folders(
+    reviews: dict[str, Path], keep_work: Path | None, notices: list[str]
+) -> dict[str, KeptDocument]:
+    """The work folder of each document whose review page is rebuilt: from `keep_work`
+    (which must hold every one of them), else the folder its review page names. A folder of
+    another source file is refused (before anything is written); a named folder that is
+    gone is said, and the review page's own images are used."""
+    kept: dict[str, KeptDocument] = {}
+    for document, path in sorted(reviews.items()):
+        if keep_work is not None:
+            found = find_keep_work(keep_work, document)
+            if found is None:
+                raise KeepWorkError(
+                    f"holds no work folder of document {document[:12]}… (its review page:"
+                    f" {path.name})",
+                    path=keep_work,
+                    hint="give the DIR that `extract --keep-work DIR` wrote for these outputs",
+                )
+            kept[document] = found
+            continue
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            named = review_document(handle.read(HEAD_BYTES)).keep_work
+        if not named:
+            continue
+        if not (Path(named) / MANIFEST).is_file():
+            notices.append(
+                f"{path.name}: its work folder {named} is gone; the page images it holds are used"
+            )
+            continue
+        kept[document] = read_keep_work(Path(named), document)
+    return kept
+
+
+def _reviews(
+    outputs: _Outputs, reviews: dict[str, Path], kept: dict[str, KeptDocument]
+) -> Iterator[tuple[str, bytes]]:
+    """The review pages of these documents written again: with the page images of their
+    work folders where they have one, else with the images the old page holds."""
     low = OcrSettings().min_confidence
-    for document, path in sorted(outputs.reviews(documents).items()):
+    for document, path in sorted(reviews.items()):
         records = [r for r in outputs.records.values() if r.document_id == document]
-        page = revise_review(path.read_text(encoding="utf-8"), records, low_confidence_below=low)
+        views = kept[document].views() if document in kept else None
+        page = revise_review(
+            path.read_text(encoding="utf-8"), records, low_confidence_below=low, views=views
+        )
         yield str(path.relative_to(outputs.out_dir)), page.encode("utf-8")
 
 
 def apply_corrections(
-    corrections_file: Path, out_dir: Path, *, at: dt.datetime | None = None
+    corrections_file: Path,
+    out_dir: Path,
+    *,
+    at: dt.datetime | None = None,
+    keep_work: Path | None = None,
 ) -> CorrectionSummary:
+    """`keep_work`: the work folder (`extract --keep-work DIR`) to rebuild review pages from."""
     at = at or dt.datetime.now(dt.UTC)
     outputs = _Outputs(out_dir)
     corrections = read_corrections(corrections_file, outputs.records)
-    return _apply(outputs, corrections, source=corrections_file.name, at=at)
+    return _apply(outputs, corrections, source=corrections_file.name, at=at, keep_work=keep_work)
 
 
 def load_records(out_dir: Path) -> dict[str, MeasureRecord]:
@@ -318,7 +374,12 @@ def apply_cell_corrections(
 
 
 def _apply(
-    outputs: _Outputs, corrections: list[Correction], *, source: str, at: dt.datetime
+    outputs: _Outputs,
+    corrections: list[Correction],
+    *,
+    source: str,
+    at: dt.datetime,
+    keep_work: Path | None = None,
 ) -> CorrectionSummary:
     out_dir = outputs.out_dir
     summary = CorrectionSummary()
@@ -344,7 +405,9 @@ def _apply(
     summary.documents = sorted(documents)
     if not by_record:
         return summary
+    reviews = outputs.reviews(documents)
+    kept = _kept_folders(reviews, keep_work, summary.notices)
     summary.written = outputs.write(documents)
-    summary.written += write_document_files(_reviews(outputs, documents), out_dir)
+    summary.written += write_document_files(_reviews(outputs, reviews, kept), out_dir)
     summary.written.append(append_log(out_dir, log))
     return summary

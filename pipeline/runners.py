@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
@@ -32,7 +32,12 @@ from thaireport.output.document_files import (
     DocumentPlaces,
     document_files,
 )
-from thaireport.pipeline.document import Status, process_document, warning_count
+from thaireport.pipeline.document import (
+    DocumentResult,
+    Status,
+    process_document,
+    warning_count,
+)
 
 from thaireport.errors import MissingDependencyError, ThaiReportError
 from thaireport.settings import Settings
@@ -71,6 +76,8 @@ class DocumentReading:
     error_message: str | None = None
     # the document's own files (review page, archival pages), relative to the output folder
     files: tuple[tuple[str, bytes], ...] = ()
+    # its work folder's files (`--keep-work`), relative to the work folder: <sha256>/...
+    work_files: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def warnings(self) -> int:
@@ -143,6 +150,7 @@ def _reading(
     )
     error = result.error
     files: tuple[tuple[str, bytes], ...] = ()
+    work: tuple[tuple[str, bytes], ...] = ()
     note = None
     if result.has_output:  # done, partial or no-table: its files are wanted all the same
         info = DocumentInfo(
@@ -157,8 +165,16 @@ def _reading(
             page_text=result.page_text,
             metadata=result.metadata.as_dict() if result.metadata else None,
             password=settings.password,
+            keep_work=(
+                str(settings.keep_work.resolve() / result.document_id)
+                if settings.keep_work is not None and result.document_id
+                else ""
+            ),
         )
         try:
+            if info.keep_work:
+                kept = work_files(path, result, records, settings, source_name=task.path)
+                work = tuple((f"{result.document_id}/{name}", data) for name, data in kept)
             files = tuple(
                 document_files(
                     info,
@@ -169,7 +185,7 @@ def _reading(
                 )
             )
         except (ThaiReportError, OSError, ValueError) as exc:
-            note = f"records kept; review and page files not written ({exc})"
+            note = f"records kept; review, page and work files not written ({exc})"
     if note and error is not None:
         note = f"{_error_text(error)}; {note}"
     return DocumentReading(
@@ -185,7 +201,28 @@ def _reading(
         error_kind=error.kind if error else None,
         error_message=_message(error, note, path, task.path),
         files=files,
+        work_files=work,
     )
+
+
+def work_files(
+    path: Path,
+    result: DocumentResult,
+    records: Sequence[MeasureRecord],
+    settings: Settings,
+    *,
+    source_name: str | None = None,
+) -> Iterator[tuple[str, bytes]]:
+    """The files of the document's work folder (`output.keep_work`), by name inside it;
+    `extract` and `batch` both write them."""
+    from thaireport.output.keep_work import keep_work_files, settings_used
+
+    return keep_work_files(
+        path, sha256=result.document_id or "", pages=result.ocr_pages, page_count=result.pages,
+        records=records, kind=result.kind.value if result.kind else "",
+        settings=settings_used(settings), dpi=settings.ocr.dpi, password=settings.password,
+        source_name=source_name,
+    )  # fmt: skip
 
 
 def _message(error: ThaiReportError | None, note: str | None, path: Path, name: str) -> str | None:

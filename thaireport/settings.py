@@ -66,6 +66,8 @@ class Settings:
     tables: TableStrategy = TableStrategy.AUTO
     # Opens password-protected PDFs (--password); never shown (repr) or written anywhere.
     password: str | None = field(default=None, repr=False)
+    # The work folder (`--keep-work DIR`) that `batch` writes each document's folder into.
+    keep_work: Path | None = None
     # Told each page's number as soon as it is read (the CLI's progress bar); None in a
     # batch's workers, which report per document.
     on_page: Callable[[int], None] | None = field(default=None, compare=False, repr=False)

@@ -18,6 +18,7 @@ import io
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,25 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from thaireport.extract.header import COLUMN_KEYS, HEADER_VARIANTS
 from thaireport.extract.records import MeasureRecord, normalize_cells
-from thaireport.output.review import cell_confidence
-from thaireport.pipeline.corrections import Correction, apply_cell_corrections, load_records
+from thaireport.output.keep_work import (
+    MANIFEST,
+    KeptDocument,
+    KeptPage,
+    find_keep_work,
+    read_keep_work,
+)
+from thaireport.output.review import (
+    HEAD_BYTES,
+    ReviewDocument,
+    cell_confidence,
+    review_document,
+)
+from thaireport.pipeline.corrections import (
+    Correction,
+    apply_cell_corrections,
+    load_records,
+    review_pages,
+)
 from thaireport.pipeline.serve.labels import LABELS
 from thaireport.pipeline.serve.queue import QueueItem, build_queue
 
@@ -56,10 +74,22 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@dataclass(frozen=True)
+class PageTurn:
+    """How OCR put a page upright: the turn (clockwise degrees) and the deskew angle, None
+    where it is not known (measured again on the page, as OCR measured it)."""
+
+    turned: int = 0
+    skew: float | None = None
+
+
 @functools.lru_cache(maxsize=8)
-def _page_image(source: str, page: int, scanned: bool) -> tuple[Image.Image, float]:
+def _page_image(
+    source: str, page: int, scanned: bool, turn: PageTurn = PageTurn()
+) -> tuple[Image.Image, float]:
     """The page at its own resolution, and pixels per point of the cell boxes. A page read
-    by OCR is deskewed as OCR deskewed it, so the cells' boxes (in OCR's coordinates) fit."""
+    by OCR is turned and deskewed as OCR turned and deskewed it, so the cells' boxes (in
+    OCR's coordinates) fit."""
     from thaireport.extract.sources import DEFAULT_IMAGE_DPI, page_images
 
     path = Path(source)
@@ -82,29 +112,61 @@ def _page_image(source: str, page: int, scanned: bool) -> tuple[Image.Image, flo
             dpi = float(original.info.get("dpi", (DEFAULT_IMAGE_DPI,))[0] or DEFAULT_IMAGE_DPI)
         scale = dpi / 72
     if scanned:
-        image = _as_ocr_read(image, round(scale * 72))
+        image = _as_ocr_read(image, round(scale * 72), turn)
     return image, scale
 
 
-def _as_ocr_read(image: Image.Image, dpi: int) -> Image.Image:
-    """The page deskewed by the angle OCR's preparation finds on it (`ocr.preprocess`, with
-    the default settings; the skew is measured on a fixed-width copy, so at any resolution
-    the same). Kept at the scan's resolution, not OCR's working one."""
-    from thaireport.ocr.preprocess import prepare, rotate, to_gray
+def _as_ocr_read(image: Image.Image, dpi: int, how: PageTurn = PageTurn()) -> Image.Image:
+    """The page turned as OCR turned it, then deskewed by the angle OCR found (kept in the
+    work folder) or, not known, by the angle OCR's preparation finds on it again
+    (`ocr.preprocess`, with the default settings; the skew is measured on a fixed-width
+    copy, so at any resolution the same). Kept at the scan's resolution, not OCR's
+    working one."""
+    from thaireport.ocr.preprocess import prepare, rotate, to_gray, turn
 
+    image = turn(image, how.turned)
     settings = OcrSettings()
-    if not settings.deskew:
-        return image
-    skew = prepare(image, dpi, flatten=settings.flatten, median=settings.median).skew_degrees
+    skew = how.skew
+    if skew is None:
+        if not settings.deskew:
+            return image
+        skew = prepare(image, dpi, flatten=settings.flatten, median=settings.median).skew_degrees
     return Image.fromarray(rotate(to_gray(image), skew)) if skew else image
 
 
 class Workspace:
     """The folder's records, read again from disk whenever asked (another person may save)."""
 
-    def __init__(self, out_dir: Path, low_below: float) -> None:
+    def __init__(self, out_dir: Path, low_below: float, keep_work: Path | None = None) -> None:
         self.out_dir = out_dir
         self.low_below = low_below
+        self.keep_work = keep_work
+
+    def kept(self, document_id: str) -> tuple[KeptDocument | None, ReviewDocument | None]:
+        """The document's work folder (from `--keep-work`, or the one its review page
+        names) and what its review page says about it (the pages OCR turned)."""
+        review = None
+        path = review_pages(self.out_dir, {document_id}).get(document_id)
+        if path is not None:
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                review = review_document(handle.read(HEAD_BYTES))
+        if self.keep_work is not None:
+            return find_keep_work(self.keep_work, document_id), review
+        if (
+            review is not None
+            and review.keep_work
+            and (Path(review.keep_work) / MANIFEST).is_file()
+        ):
+            return read_keep_work(Path(review.keep_work), document_id), review
+        return None, review
+
+    def page_turn(self, document_id: str, number: int) -> tuple[PageTurn, KeptPage | None]:
+        kept, review = self.kept(document_id)
+        page = kept.page(number) if kept is not None else None
+        if page is not None:
+            return PageTurn(page.turned, page.skew), page
+        turned = dict(review.turned) if review is not None else {}
+        return PageTurn(turned.get(number, 0)), None
 
     def records(self) -> dict[str, MeasureRecord]:
         return load_records(self.out_dir)
@@ -121,10 +183,14 @@ class Workspace:
         source = Path(record.source_path)
         if not source.is_absolute():
             source = (self.out_dir / source).resolve()
-        if not source.is_file():
-            return None
         scanned = record.page_sources.get(str(first.page)) == "ocr"
-        image, scale = _page_image(str(source), first.page, scanned)
+        turn, kept = self.page_turn(record.document_id, first.page)
+        if source.is_file():
+            image, scale = _page_image(str(source), first.page, scanned, turn)
+        elif kept is not None:  # the source moved: the work folder's image, as OCR read it
+            image, scale = _kept_image(str(kept.image)), kept.dpi / 72
+        else:
+            return None
         x0 = min(b[0] for b in boxes) - CROP_MARGIN
         top = min(b[1] for b in boxes) - CROP_MARGIN
         x1 = max(b[2] for b in boxes) + CROP_MARGIN
@@ -147,6 +213,13 @@ class Workspace:
         buffer = io.BytesIO()
         crop.save(buffer, format="PNG")
         return buffer.getvalue()
+
+
+@functools.lru_cache(maxsize=8)
+def _kept_image(path: str) -> Image.Image:
+    with Image.open(path) as image:
+        image.load()
+        return image.copy()
 
 
 def _environment() -> Environment:
@@ -186,9 +259,14 @@ def normalized_view(record: MeasureRecord, key: str, text: str) -> dict[str, Any
 
 
 def create_app(
-    out_dir: Path, *, token: str | None = None, low_below: float | None = None
+    out_dir: Path,
+    *,
+    token: str | None = None,
+    low_below: float | None = None,
+    keep_work: Path | None = None,
 ) -> Starlette:
-    workspace = Workspace(out_dir, OcrSettings().min_confidence if low_below is None else low_below)
+    low = OcrSettings().min_confidence if low_below is None else low_below
+    workspace = Workspace(out_dir, low, keep_work)
     templates = _environment()
     csrf = secrets.token_urlsafe(32)
 
@@ -343,7 +421,10 @@ class _TokenMiddleware(BaseHTTPMiddleware):
         return response
 
 
-def serve(out_dir: Path, *, host: str, port: int, token: str | None) -> None:
+def serve(
+    out_dir: Path, *, host: str, port: int, token: str | None, keep_work: Path | None = None
+) -> None:
     import uvicorn
 
-    uvicorn.run(create_app(out_dir, token=token), host=host, port=port, log_level="warning")
+    app = create_app(out_dir, token=token, keep_work=keep_work)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
