@@ -202,6 +202,25 @@ def test_docx_gives_the_records_of_its_libreoffice_pdf(docx_report: Path, tmp_pa
     assert len(flat) == 66 and len(differ) <= 4, differ
 
 
+@needs_libreoffice
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="measured (issue 14, against the DOCX's own cells): Laksaman 9 of 66 differ (a space LibreOffice sets in"
+    " 'อบต. ท่าหิน' inside a line; lines ended after an attached '/' taken for real line ends),"
+    " Garuda 37 and Sarabun 22 (rows cut apart and merged: the table reader's, not the text"
+    " layer's)",
+    strict=False,
+)
+@pytest.mark.parametrize("font", ["Garuda", "Laksaman", "Sarabun"])
+def test_libreoffice_pdf_in_each_thai_face_gives_the_text_exports_cells(
+    font: str, content: ReportContent, tmp_path: Path
+) -> None:
+    docx = write_docx(content, tmp_path / f"report-{font}.docx", font=font)
+    pdf = libreoffice(docx, "pdf", tmp_path)
+    export = process_document(EXAMPLES / "ita-report-2567-thahin.txt")
+    assert thai_cells_of(process_document(pdf).records) == thai_cells_of(export.records)
+
+
 # --------------------------------------------------------------------------- a whole folder
 
 
