@@ -205,7 +205,8 @@ def test_docx_gives_the_records_of_its_libreoffice_pdf(docx_report: Path, tmp_pa
 @needs_libreoffice
 @pytest.mark.slow
 @pytest.mark.xfail(
-    reason="measured (issue 14, against the DOCX's own cells): Laksaman 9 of 66 differ (a space LibreOffice sets in"
+    reason="measured (issue 14, against the DOCX's own cells): Laksaman 9 of 66 differ"
+    " (a space LibreOffice sets in"
     " 'อบต. ท่าหิน' inside a line; lines ended after an attached '/' taken for real line ends),"
     " Garuda 37 and Sarabun 22 (rows cut apart and merged: the table reader's, not the text"
     " layer's)",
