@@ -101,6 +101,8 @@ def is_wrapped(
     """
     if _LIST_START.match(following.text) or _LIST_INTRO.search(line.text):
         return False
+    if line.text.rstrip().endswith("("):
+        return True  # no line ends at an opening bracket but one cut there
     before = line.text.rstrip() + (" " if line.ends_with_space else "")
     rest = [following, *after]
     word, straddles = _word_at_break(before, "".join(ln.text for ln in rest))
@@ -118,23 +120,70 @@ def joiner(
 ) -> str:
     if not is_wrapped(line, following, right_limit, after):
         return "\n"
-    # The text layer keeps the space a line was wrapped at; without one, Thai runs on,
-    # except between Thai letters and digits, which Thai writing sets apart by a space.
-    if line.ends_with_space or _number_edge(line.text.rstrip()[-1:], following.text[:1]):
+    # The text layer keeps the space a line was wrapped at; producers that drop it
+    # (Chromium, LibreOffice) leave it to the letters on either side (`_dropped_space`).
+    if line.ends_with_space or _dropped_space(line, following, right_limit):
         return " "
     return ""
 
 
-def _number_edge(left: str, right: str) -> bool:
-    def digit(c: str) -> bool:
-        return c.isdigit()
+# What a line breaker (UAX #14, as ICU's in Chromium and LibreOffice) never puts at a
+# line's start, space or not, unless it cuts a word wider than the line: closing and
+# infix punctuation, quotes and apostrophes, Thai repetition and abbreviation marks.
+_NO_LINE_START = frozenset(".,;:!?)]}%ๆฯ'\"")
+_BREAK_AFTER = frozenset("-/–—")  # a line may end with these, attached to their word
+_DASH_ALONE = frozenset({"- ", "– ", "— "})
 
-    def letter(c: str) -> bool:
-        return "\u0e01" <= c <= "\u0e4e"
 
-    return bool(left and right) and (
-        (letter(left) and digit(right)) or (digit(left) and letter(right))
-    )
+def _thai_letter(c: str) -> bool:
+    return "\u0e01" <= c <= "\u0e4e" and c not in "ฯๆ\u0e3f"
+
+
+def _dropped_space(line: TextLine, following: TextLine, right_limit: float) -> bool:
+    """Was `line` wrapped at a space the text layer does not hold?
+
+    A line breaker breaks without a space only inside a Thai run (between dictionary
+    words), after a hyphen, slash or dash attached to its word, or inside a word too wide
+    for the line (filling the line). Anywhere else ("(Do's|Don'ts)", "พ.ศ.|๒๕๖๗",
+    "ต่างๆ|ของ", "๒๕๖๗|– ๓๐") the break stood at a space. Between two Thai words the
+    PDF keeps no trace of a space it wrapped at (measured: neither producer draws it), so
+    none is put there.
+    """
+    before, rest = line.text.rstrip(), following.text.lstrip()
+    left, right = before[-1:], rest[:1]
+    if not left or not right or (_thai_letter(left) and _thai_letter(right)):
+        return False
+    if right in _NO_LINE_START or left in "('\"" or (right == "/" and rest[1:2] != " "):
+        return False
+    last = before.split()[-1]
+    # a Thai run breaks between its words: the part that could not break goes on from there
+    tail = re.split("[\u0e01-\u0e4e]", last)[-1] or last
+    if left in _BREAK_AFTER:
+        # attached ("E-|Service", "โครงการ/|กิจกรรม") or a bullet dash before its item
+        return len(last) == 1 and (left != "-" or right.isdigit())
+    if left == "." and _thai_letter(right):
+        # "๒.|แจกเวียน": a step's number; "อบต.|ท่าหิน": an abbreviation, often written on
+        return before[-2:-1].isdigit()
+    if left in "ๆฯ" or _thai_letter(left) != _thai_letter(right):
+        return True  # Thai letters meet digits, Latin or brackets only across a space
+    if rest[:2] in _DASH_ALONE or (left == "." and right.isdigit()):
+        return True  # "๒๕๖๗|– ๓๐", "ต.ค.|๒๕๖๗": a dash between dates, a date after its month
+    # Latin, digits and punctuation on both sides: a space, unless the break cut a word
+    # too wide for the line ("www.thahin.g|o.th", "๒๕๖|๗"), which fills the line.
+    first = following.words[0]
+    # (the cell's padding, up to half a line's height, stands between its text and the rule)
+    padding = 0.5 * line.box.height
+    full = right_limit - line.box.x1 < first.prefix_right(1) - first.box.x0 + padding
+    room = right_limit - min(line.box.x0, following.box.x0) - padding
+    wide = _width_at_end(line, tail) + first.prefix_right(len(rest.split()[0])) - first.box.x0
+    return not (full and wide > room)
+
+
+def _width_at_end(line: TextLine, token: str) -> float:
+    """Width of `token`, the end of `line`'s last word."""
+    word = line.words[-1]
+    text = word.text.rstrip()
+    return word.prefix_right(len(text)) - word.prefix_right(len(text) - len(token))
 
 
 def block_text(lines: Sequence[TextLine], right_limit: float) -> str:

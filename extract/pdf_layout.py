@@ -213,6 +213,11 @@ def _words(
         if not text:
             continue
         size = float(char.get("size") or size)
+        if open_word and text.isspace() and x1 <= bx0 + 0.1 * size:
+            # A space drawn left of the word being read was drawn out of content order
+            # (LibreOffice draws spaces in a font of their own, and pdfium may give one
+            # between a letter and its mark: "ให ้"): it separates nothing in this word.
+            continue
         if open_word:
             same_line = abs((top + bottom) / 2 - (btop + bbottom) / 2) < 0.4 * size
             gap = x0 - last_x1

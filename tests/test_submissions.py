@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import stat
@@ -163,18 +164,62 @@ def test_a_misnamed_docx_fails_alone_naming_the_file(tmp_path: Path) -> None:
     assert "not a DOCX document" in result.error.message and str(path) in str(result.error)
 
 
+_THAI_SPACE = re.compile(r"(?<=[\u0e00-\u0e7f]) (?=[\u0e00-\u0e7f])")
+
+
+def thai_cells_of(records: list[Any]) -> list[tuple[str, dict[str, str]]]:
+    """`cells_of`, with a space between two Thai characters taken out: where LibreOffice
+    wraps a line at a space between Thai words it draws no glyph for it (measured: no space
+    character at any wrapped line's end), and a line end inside a Thai run looks the same,
+    so the PDF does not hold those spaces; everywhere else it does."""
+    return [
+        (_THAI_SPACE.sub("", heading), {k: _THAI_SPACE.sub("", v) for k, v in cells.items()})
+        for heading, cells in cells_of(records)
+    ]
+
+
 @needs_libreoffice
-@pytest.mark.xfail(
-    reason="every letter of every cell now matches (the moved tone mark was LibreOffice's"
-    " /ActualText, tests/test_actual_text.py), but spaces differ where cell lines are joined"
-    " ('๒.แจกเวียน' for '๒. แจกเวียน'): the cell builder's joins, not the text layer",
-    strict=False,
-)
+@pytest.mark.slow
 def test_docx_gives_the_records_of_its_libreoffice_pdf(docx_report: Path, tmp_path: Path) -> None:
     pdf = libreoffice(docx_report, "pdf", tmp_path)
-    assert cells_of(process_document(pdf).records) == cells_of(
-        process_document(docx_report).records
+    got, expected = (
+        thai_cells_of(process_document(pdf).records),
+        thai_cells_of(process_document(docx_report).records),
     )
+    headings = [h for h, _ in got]
+    assert len(headings) == 11 and any("การใช้อำนาจ" in h for h in headings)  # a mark kept
+    flat = [(k, a[k], b[k]) for (_, a), (_, b) in zip(got, expected, strict=True) for k in a]
+    differ = [(k, a, b) for k, a, b in flat if a != b]
+    # Spaces dropped where a line was wrapped are back: "(Do's Don'ts)", "No Gift Policy",
+    # "พ.ศ. ๒๕๖๗", "ต่างๆ เพื่อ", and a word cut over two lines is whole ("Facebook").
+    joined = " ".join(a for _, a, _ in flat)
+    for text in ("(Do's Don'ts)", "(No Gift Policy)", "พ.ศ. ๒๕๖๗", "Line, Facebook)"):
+        assert text in joined, text
+    # What is left (4 of 66 cells and "E - Service" in a heading), said here so a change
+    # shows: a hyphen LibreOffice draws after the word it is in ("e - service"), a URL cut
+    # before the next word, a line ended after "/" that the wrap test takes for a real
+    # line end ("ขณะ/ ก่อน").
+    assert len(flat) == 66 and len(differ) <= 4, differ
+
+
+@needs_libreoffice
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="measured (issue 14, against the DOCX's own cells): Laksaman 9 of 66 differ"
+    " (a space LibreOffice sets in"
+    " 'อบต. ท่าหิน' inside a line; lines ended after an attached '/' taken for real line ends),"
+    " Garuda 37 and Sarabun 22 (rows cut apart and merged: the table reader's, not the text"
+    " layer's)",
+    strict=False,
+)
+@pytest.mark.parametrize("font", ["Garuda", "Laksaman", "Sarabun"])
+def test_libreoffice_pdf_in_each_thai_face_gives_the_text_exports_cells(
+    font: str, content: ReportContent, tmp_path: Path
+) -> None:
+    docx = write_docx(content, tmp_path / f"report-{font}.docx", font=font)
+    pdf = libreoffice(docx, "pdf", tmp_path)
+    export = process_document(EXAMPLES / "ita-report-2567-thahin.txt")
+    assert thai_cells_of(process_document(pdf).records) == thai_cells_of(export.records)
 
 
 # --------------------------------------------------------------------------- a whole folder
