@@ -28,7 +28,7 @@ from thaireport.extract.normalize import (
     parse_period,
     split_steps,
 )
-from thaireport.extract.normalize.dates import Basis
+from thaireport.extract.normalize.dates import MAX_BE_YEAR, MIN_BE_YEAR, Basis
 from thaireport.extract.normalize.numerals import arabic_to_thai_digits
 
 from thaireport.model import Cell, ExtractedReport, Issue, Section, TableRow
@@ -358,7 +358,6 @@ def _unread_years(text: str, values: CellValues | None) -> list[str]:
     return unread
 
 
-MIN_BE_YEAR, MAX_BE_YEAR = 2400, 2700
 MAX_YEARS_FROM_FISCAL = 3
 
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from rapidfuzz.distance import Levenshtein
+from thaireport.extract.normalize.dates import MAX_BE_YEAR, MIN_BE_YEAR
 from thaireport.extract.normalize.numerals import thai_digits_to_arabic
 
 from thaireport.model import SectionHeading, TitleBlock
@@ -14,7 +15,6 @@ _PREFIX = "ประเด็นที่"
 # OCR and typists vary the spacing ("ประเด็นที่๑", "ประเด็น ที่ ๑"); the number may be missing.
 _HEADING = re.compile(r"^\s*ประเด็น\s*ที่\s*([๐-๙0-9]+)?\s*[.:)]?\s*(.*)$", re.S)
 # "ปีงบประมาณ" with the vowel OCR often misreads ("ปังบประมาณ") left optional.
-MIN_BE_YEAR = 2400  # as `extract.normalize.dates.be_to_ce` takes four-digit years
 _FISCAL_YEAR = re.compile(r"งบประมาณ\s*(?:พ\s*\.?\s*ศ\s*\.?)?\s*([๐-๙0-9]{4})")
 _ORGANIZATION = re.compile(
     r"(องค์การบริหารส่วน(?:ตำบล|จังหวัด)\S+|เทศบาล(?:ตำบล|เมือง|นคร)\S+|"
@@ -58,8 +58,8 @@ def parse_title_block(lines: Sequence[str]) -> TitleBlock:
     fiscal_be: int | None = None
     for line in clean:
         match = _FISCAL_YEAR.search(line)
-        # A four-digit year below 2400 is no Buddhist Era year ("ปีงบประมาณ ๑๐๐๐" is damage).
-        if match and int(thai_digits_to_arabic(match.group(1))) >= MIN_BE_YEAR:
+        # A four-digit year outside 2400–2700 is damage ("ปีงบประมาณ ๑๐๐๐", OCR's "5๕๖๗").
+        if match and MIN_BE_YEAR <= int(thai_digits_to_arabic(match.group(1))) <= MAX_BE_YEAR:
             fiscal_text = line
             fiscal_be = int(thai_digits_to_arabic(match.group(1)))
             break

@@ -416,11 +416,105 @@ def _table_rows(
     starts = _row_starts(words, columns)
     if len(starts) > 1:
         return _rows_from_starts(words, columns, starts)
+    middles = _rows_from_middles(words, columns)
+    if middles is not None:
+        return middles
     lines = group_lines(words)
     return [
         _cells_of([w for line in row for w in line.words], columns)
         for row in _split_rows_by_gaps(lines)
     ]
+
+
+def _rows_from_middles(words: Sequence[Word], columns: Columns) -> list[list[CellLines]] | None:
+    """Rows of an unruled table whose cells are set in the middle of their rows.
+
+    No row top is shared, and blank bands between rows are bridged by merged cells or
+    closed by two tall cells of neighbouring rows; but a row's cells, one block of lines
+    each, are centred on one height. Rows are where most columns centre a block at once.
+    A block centred on no row (a merged cell, centred on the rows it spans; a paragraph of
+    a cell) goes to the rows it reaches: printed in the first, filled into the others. A
+    block that reaches no row (the rest of a row cut by a page break) is a row of its own.
+    """
+    per_column = [
+        sorted(group_lines(c), key=lambda ln: ln.box.top) for c in _words_by_column(words, columns)
+    ]
+    metrics = _line_metrics(per_column)
+    if metrics is None:
+        return None
+    height, _ = metrics
+    blocks: list[tuple[int, list[TextLine]]] = []
+    for column, lines in enumerate(per_column):
+        for line in lines:
+            if (
+                blocks
+                and blocks[-1][0] == column
+                and not _starts_cell(blocks[-1][1][-1], line, *metrics)
+            ):
+                blocks[-1][1].append(line)
+            else:
+                blocks.append((column, [line]))
+
+    def middle(block: Sequence[TextLine]) -> float:
+        return (block[0].box.top + block[-1].box.bottom) / 2
+
+    filled = sum(1 for lines in per_column if lines)
+    need = max(2, (filled + 1) // 2)
+    groups: list[list[int]] = []  # indices into blocks
+    for i in sorted(range(len(blocks)), key=lambda i: middle(blocks[i][1])):
+        if groups and middle(blocks[i][1]) - middle(blocks[groups[-1][0]][1]) <= 0.6 * height:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    rows_of = [g for g in groups if len({blocks[i][0] for i in g}) >= need]
+    in_rows = sum(len(g) for g in rows_of)
+    if len(rows_of) < 2 or in_rows < 0.6 * len(blocks):
+        return None
+    # Cells set at the top whose middles happen to meet (a row of one-line cells, the rest
+    # of a cut row) are not centred: most centred rows have cells of unequal heights, whose
+    # tops differ.
+    uneven = sum(
+        1
+        for g in rows_of
+        if max(blocks[i][1][0].box.top for i in g) - min(blocks[i][1][0].box.top for i in g)
+        > 0.6 * height
+    )
+    if 2 * uneven < len(rows_of):
+        return None
+    spans = [
+        (min(blocks[i][1][0].box.top for i in g), max(blocks[i][1][-1].box.bottom for i in g))
+        for g in rows_of
+    ]
+    member = {i for g in rows_of for i in g}
+    # The rows' own blocks, and the spans left between them for blocks that reach no row.
+    slots: list[tuple[float, float, bool]] = []  # (top, bottom, is a row)
+    previous_bottom = float("-inf")
+    for top, bottom in spans:
+        slots.append((previous_bottom, top, False))
+        slots.append((top, bottom, True))
+        previous_bottom = bottom
+    slots.append((previous_bottom, float("inf"), False))
+    cells: list[list[CellLines]] = [[CellLines() for _ in range(columns.count)] for _ in slots]
+    row_slot = [2 * k + 1 for k in range(len(rows_of))]
+    for k, g in enumerate(rows_of):
+        for i in g:
+            column, lines = blocks[i]
+            cells[row_slot[k]][column].lines.extend(lines)
+    for i, (column, lines) in enumerate(blocks):
+        if i in member:
+            continue
+        top, bottom = lines[0].box.top, lines[-1].box.bottom
+        reached = [k for k, (a, b, _) in enumerate(slots) if top < b and bottom > a]
+        rows_reached = [k for k in reached if slots[k][2]] or reached[:1]
+        first = rows_reached[0]
+        cell = cells[first][column]
+        if cell.filled_from is not None:
+            cells[first][column] = cell = CellLines()
+        cell.lines.extend(lines)
+        for k in rows_reached[1:]:
+            if not cells[k][column].lines:
+                cells[k][column] = CellLines(filled_from=cell)
+    return [row for row in cells if any(c.lines for c in row)]
 
 
 def _rows_from_starts(

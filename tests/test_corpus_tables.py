@@ -39,6 +39,7 @@ _CONTENT_OF_SEED = {
     1008: "regrouped",
     1009: "example",
     1011: "regrouped",
+    1017: "regrouped",
     1019: "council",
     1032: "regrouped",
 }
@@ -306,3 +307,27 @@ def test_running_title_above_an_open_unruled_table_is_not_a_row(corpus_cache: Pa
     want = produced.expected.records[0]
     assert _similar(want.cells["outcome"], first.cells.outcome) >= 0.95
     assert _squash(first.cells.outcome).endswith(_squash(want.cells["outcome"])[-12:])
+
+
+def test_cells_set_in_the_middle_of_unruled_rows_under_merged_cells(corpus_cache: Path) -> None:
+    """Chromium s1017 (Garuda 13 pt, landscape, outer frame and header rule only, cells set
+    in the middle of their rows, measure and responsible merged over three rows). No cell
+    starts at a row top, and the blank bands between rows are closed: the merged measure,
+    centred on the rows it spans, runs across them, and the tall method cell of one row
+    ends where the tall result cell of the next begins. The three rows were read as one
+    (10 of 21 records). A row's cells are centred on one height: rows are found there, and
+    the merged measure is filled into the rows it reaches."""
+    produced, result = _layout(1017, corpus_cache, "chromium")
+    expected = produced.expected.records
+    assert result.status is Status.DONE
+    for want, got in zip(expected[:4], result.records[:4], strict=True):
+        for key in ("measure", "method", "period", "result", "outcome"):
+            assert _squash(getattr(got.cells, key)) == _squash(want.cells[key]), (want.index, key)
+    first, second, third = result.records[:3]
+    assert _squash(second.cells.method).startswith("๒.แจกเวียนให้บุคลากร")
+    assert _squash(third.cells.method).startswith("เผยแพร่คู่มือ/แนวทาง")
+    assert second.cells.measure == third.cells.measure == first.cells.measure
+    assert second.filled_from.get("measure") == third.filled_from.get("measure") == 1
+    # The merged responsible unit, one line centred on the middle row, is printed there:
+    # the geometry does not say that the first row shares it (a known limit).
+    assert second.cells.responsible == "สำนักปลัด"

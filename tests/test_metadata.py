@@ -84,3 +84,13 @@ def test_another_organization_in_the_cells_does_not_replace_the_titles() -> None
     assert document_metadata(_title("องค์การบริหารส่วนตำบลทำหืน"), few).organization == (
         "องค์การบริหารส่วนตำบลทำหืน"
     )
+
+
+def test_a_year_past_any_report_of_today_is_not_the_fiscal_year() -> None:
+    """OCR read the bold title year ๒๕๖๗ as "5๕๖๗" (a scanned LibreOffice page): 5567 is no
+    fiscal year; a later line with a plausible one is taken instead."""
+    title = parse_title_block(
+        ["รายงานผลการดำเนินการตามมาตรการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน",
+         "ประจำปีงบประมาณ พ.ศ. 5๕๖๗", "ปีงบประมาณ พ.ศ. ๒๗๐๑", "ประจำปีงบประมาณ พ.ศ. ๒๖๙๙"]
+    )  # fmt: skip
+    assert title.fiscal_year_be == 2699

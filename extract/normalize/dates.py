@@ -19,6 +19,9 @@ from thaireport.extract.normalize.numerals import searchable_text
 Precision = Literal["day", "month", "year", "quarter", "fiscal_year"]
 
 BE_OFFSET = 543
+# Years a report of today can name: four-digit BE years outside these are damage (OCR's
+# "5๕๖๗" for ๒๕๖๗ reads 5567), not dates.
+MIN_BE_YEAR, MAX_BE_YEAR = 2400, 2700
 
 
 @dataclass(frozen=True)
